@@ -1,0 +1,192 @@
+"""The typed configuration of hopsync: one YAML file, validated by these pydantic models.
+
+Every model forbids unknown keys so that a misspelt setting is an error, not a silent default.
+Carrot filters and field sources are compiled during validation, so a bad one is reported by path.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from shared.carrot import compile_filter, compile_source
+from shared.errors import CarrotError
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PERCENT_OR_COUNT = re.compile(r"^\d+(\.\d+)?%$|^\d+$")
+
+
+class StrictModel(BaseModel):
+    """A model that rejects unknown keys and is immutable once loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"must be an http:// or https:// URL, got {value!r}")
+    return value.rstrip("/")
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+
+
+def _carrot_filter(text: str) -> str:
+    try:
+        compile_filter(text)
+    except CarrotError as error:
+        raise ValueError(str(error)) from None
+    return text
+
+
+def _carrot_source(text: str) -> str:
+    try:
+        compile_source(text)
+    except CarrotError as error:
+        raise ValueError(str(error)) from None
+    return text
+
+
+CarrotFilter = Annotated[str, AfterValidator(_carrot_filter)]
+CarrotSource = Annotated[str, AfterValidator(_carrot_source)]
+
+
+class ChartHopConfig(StrictModel):
+    """Where ChartHop is and which org to read."""
+
+    org: str = Field(min_length=1)
+    base_url: HttpUrl = "https://api.charthop.com"
+    page_size: int = Field(default=200, ge=1, le=1000)
+
+
+class OktaConfig(StrictModel):
+    """Where Okta is and how much of its rate limit hopsync may use."""
+
+    domain: str = Field(min_length=1)
+    base_url: HttpUrl | None = None
+    auth_scheme: Literal["SSWS", "Bearer"] = "SSWS"
+    rate_limit_share: float = Field(default=0.5, gt=0, le=1)
+    max_in_flight: int = Field(default=20, ge=1, le=75)
+    max_retries: int = Field(default=5, ge=0, le=20)
+
+    @property
+    def url(self) -> str:
+        """The base URL: base_url when set, else https://{domain}."""
+        return self.base_url or f"https://{self.domain}"
+
+
+class MatchConfig(StrictModel):
+    """How a ChartHop person finds their Okta user (compared case-insensitively)."""
+
+    okta_attribute: str = "login"
+    charthop: str = "contact.workEmail"
+
+
+class GroupConfig(StrictModel):
+    """A managed Okta group: its name and the Carrot filter that selects its members."""
+
+    name: str = Field(min_length=1)
+    query: CarrotFilter
+    description: str = ""
+
+
+class SmtpConfig(StrictModel):
+    """The SMTP server notifications are sent through; the password comes from SMTP_PASSWORD."""
+
+    host: str = Field(min_length=1)
+    port: int = Field(default=587, ge=1, le=65535)
+    user: str | None = None
+    starttls: bool = True
+    use_tls: bool = False
+    from_address: str = "hopsync@localhost"
+    timeout_s: float = Field(default=30, gt=0)
+
+
+class SafetyConfig(StrictModel):
+    """Limits past which a run writes nothing and waits for approval ("10%" or a count)."""
+
+    max_updates: str = "10%"
+    max_group_removals: str = "5%"
+    max_creates: str = "200"
+
+    @field_validator("max_updates", "max_group_removals", "max_creates", mode="before")
+    @classmethod
+    def _percent_or_count(cls, value: object) -> str:
+        text = str(value).strip()
+        if not _PERCENT_OR_COUNT.match(text):
+            raise ValueError(f"must be a count like 200 or a share like 10%, got {value!r}")
+        return text
+
+
+class SettingsConfig(StrictModel):
+    """The product settings, as the seed's settings page shows them."""
+
+    live_sync: bool = True
+    resync_daily: bool = True
+    daily_at: str = "03:00"
+    timezone: str = "UTC"
+    create_profiles: bool = True
+    remote_location_default: bool = True
+    sync_new_hires: bool = False
+    notify_emails: list[str] = Field(default_factory=list)
+    chat_webhook_url: HttpUrl | None = None
+    notify_when_unchanged: bool = False
+    live_coalesce_seconds: float = Field(default=5.0, ge=0, le=300)
+    live_summary_minutes: int = Field(default=15, ge=1, le=1440)
+    safety: SafetyConfig | None = None
+
+    @field_validator("daily_at")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            raise ValueError(f"must be a 24-hour time HH:MM, got {value!r}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name") from None
+        return value
+
+    @field_validator("notify_emails")
+    @classmethod
+    def _emails(cls, value: list[str]) -> list[str]:
+        bad = [address for address in value if not _EMAIL.match(address)]
+        if bad:
+            raise ValueError(f"not email addresses: {', '.join(map(repr, bad))}")
+        return value
+
+
+class WorkerConfig(StrictModel):
+    """How the Dramatiq workers run and retry."""
+
+    processes: int = Field(default=2, ge=1, le=64)
+    threads: int = Field(default=8, ge=1, le=256)
+    max_retries: int = Field(default=5, ge=0, le=50)
+    min_backoff_ms: int = Field(default=1000, ge=1)
+    max_backoff_ms: int = Field(default=60_000, ge=1)
+    heartbeat_timeout_ms: int = Field(default=15_000, ge=1000)
+    time_limit_ms: int = Field(default=300_000, ge=1000)
+
+
+class HopsyncConfig(StrictModel):
+    """The whole configuration file."""
+
+    charthop: ChartHopConfig
+    okta: OktaConfig
+    match: MatchConfig = MatchConfig()
+    profile_fields: dict[str, CarrotSource] = Field(default_factory=dict)
+    groups: list[GroupConfig] = Field(default_factory=list)
+    settings: SettingsConfig = SettingsConfig()
+    smtp: SmtpConfig | None = None
+    worker: WorkerConfig = WorkerConfig()
+    runs_ttl_days: int = Field(default=30, ge=1, le=3650)

@@ -1,0 +1,88 @@
+"""Every Redis key and queue name hopsync uses, in one place (as arq keeps its own).
+
+Keys are built by the small functions below so that a key's shape is defined once.
+All keys live under the ``hopsync:`` prefix; Dramatiq's own keys live under its namespace.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+PREFIX: Final = "hopsync"
+DRAMATIQ_NAMESPACE: Final = "hopsync-dramatiq"
+
+# Dramatiq queues.
+SYNC_QUEUE: Final = "sync"  # per-person sync messages
+RUNS_QUEUE: Final = "runs"  # run-level work: the aggregator, group creation
+NOTIFY_QUEUE: Final = "notify"  # email and chat notifications
+
+# Runs.
+RUNS_INDEX: Final = f"{PREFIX}:runs"  # sorted set: run id scored by creation time
+
+
+def run_key(run_id: str) -> str:
+    """Hash of a run's metadata (kind, dry run, status, timings, expected count)."""
+    return f"{PREFIX}:run:{run_id}"
+
+
+def run_outcomes_key(run_id: str) -> str:
+    """Hash of a run's per-person outcomes, keyed by the person's message key."""
+    return f"{PREFIX}:run:{run_id}:outcomes"
+
+
+def run_summary_key(run_id: str) -> str:
+    """String holding the aggregator's JSON summary of a run."""
+    return f"{PREFIX}:run:{run_id}:summary"
+
+
+def run_plan_key(run_id: str) -> str:
+    """Hash of a held run's planned changes, keyed like the outcomes."""
+    return f"{PREFIX}:run:{run_id}:plan"
+
+
+def run_groups_key(run_id: str) -> str:
+    """Hash of managed group name to Okta group id, as snapshotted for a run."""
+    return f"{PREFIX}:run:{run_id}:groups"
+
+
+# Okta rate limiting (shared by every process of the fleet).
+def ratelimit_key(bucket: str) -> str:
+    """Hash holding one Okta endpoint bucket's budget for the current window."""
+    return f"{PREFIX}:ratelimit:{bucket}"
+
+
+INFLIGHT_KEY: Final = f"{PREFIX}:ratelimit:inflight"  # sorted set of leases on in-flight requests
+
+# Dead letters.
+DLQ_INDEX: Final = f"{PREFIX}:dlq"  # sorted set: dead-letter id scored by failure time
+DLQ_MESSAGES: Final = f"{PREFIX}:dlq:messages"  # hash: dead-letter id to JSON record
+
+# Live sync.
+WEBHOOK_SEEN_PREFIX: Final = f"{PREFIX}:webhook:seen"  # + event id; set NX with a TTL
+LIVE_PENDING: Final = f"{PREFIX}:live:pending"  # sorted set: person id scored by due time
+LIVE_RUN: Final = f"{PREFIX}:live:run"  # string: id of the live run of the current period
+SAFETY_WINDOW: Final = f"{PREFIX}:safety:live"  # sorted set of live writes in the rolling hour
+
+# Scheduler.
+SCHEDULER_LOCK: Final = f"{PREFIX}:scheduler:lock"
+SCHEDULER_LAST_TICK_PREFIX: Final = f"{PREFIX}:scheduler:last"  # + job name
+
+
+def groups_lock_key() -> str:
+    """Lock held while managed groups are looked up and created outside a resync's producer."""
+    return f"{PREFIX}:lock:groups"
+
+
+def webhook_seen_key(event_id: str) -> str:
+    """Marker that a webhook event id was already accepted."""
+    return f"{WEBHOOK_SEEN_PREFIX}:{event_id}"
+
+
+def scheduler_last_tick_key(job: str) -> str:
+    """String holding the ISO date of a scheduler job's last completed tick."""
+    return f"{SCHEDULER_LAST_TICK_PREFIX}:{job}"
+
+# Actor names, so producers can build messages without importing the workers.
+SYNC_ACTOR: Final = "sync_person"
+AGGREGATE_ACTOR: Final = "aggregate_run"
+NOTIFY_ACTOR: Final = "notify_run"

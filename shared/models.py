@@ -1,0 +1,122 @@
+"""The pydantic models that cross process boundaries: sync messages, outcomes, runs and summaries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RunKind = Literal["resync", "live", "replay"]
+RunStatus = Literal["running", "aggregating", "completed", "held", "discarded"]
+OutcomeStatus = Literal[
+    "unchanged", "updated", "created", "unmatched", "conflict", "deferred", "failed"
+]
+OUTCOME_STATUSES: tuple[OutcomeStatus, ...] = (
+    "created", "updated", "unchanged", "unmatched", "conflict", "deferred", "failed"
+)
+
+
+class Model(BaseModel):
+    """A boundary model: unknown keys are errors, so a message from a newer version fails loudly."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class OktaUserSnapshot(Model):
+    """What a run knows of one Okta user: id, status, profile and managed-group memberships."""
+
+    id: str
+    status: str
+    profile: dict[str, Any] = Field(default_factory=dict)
+    group_names: list[str] = Field(default_factory=list)
+
+
+class SyncItem(Model):
+    """One person (or one Okta-only user) to bring in sync.
+
+    With ``snapshot`` true, ``person`` and ``okta`` are the run's snapshot and ``okta`` None means
+    "no Okta user". With ``snapshot`` false the worker reads both fresh (live sync, replay, retry).
+    """
+
+    key: str
+    person_id: str | None = None
+    person: dict[str, Any] | None = None
+    okta: OktaUserSnapshot | None = None
+    snapshot: bool = True
+
+
+class SyncMessage(Model):
+    """The body of one sync message: which run it belongs to and the item to sync."""
+
+    run_id: str
+    dry_run: bool = False
+    item: SyncItem
+
+
+class FieldChange(Model):
+    """One profile attribute's change, old -> new."""
+
+    attribute: str
+    old: str | None = None
+    new: str | None = None
+
+
+class PersonOutcome(Model):
+    """What happened to one person in a run (or, in a dry run, what would have)."""
+
+    key: str
+    status: OutcomeStatus
+    person_id: str | None = None
+    name: str | None = None
+    match_value: str | None = None
+    okta_user_id: str | None = None
+    changes: list[FieldChange] = Field(default_factory=list)
+    groups_added: list[str] = Field(default_factory=list)
+    groups_removed: list[str] = Field(default_factory=list)
+    activated: bool = False
+    staged: bool = False
+    reason: str | None = None
+
+    @property
+    def okta_writes(self) -> int:
+        """How many Okta write calls this outcome stands for."""
+        writes = len(self.groups_removed) + int(self.activated)
+        if self.status == "created":
+            return writes + 1
+        return writes + int(bool(self.changes)) + len(self.groups_added)
+
+
+class RunMeta(Model):
+    """A run's metadata, kept in Redis with the run."""
+
+    run_id: str
+    kind: RunKind
+    dry_run: bool = False
+    status: RunStatus = "running"
+    created_at: datetime
+    finished_at: datetime | None = None
+    expected: int = 0
+    groups_created: list[str] = Field(default_factory=list)
+    note: str = ""
+
+
+class RunSummary(Model):
+    """The aggregator's summary of a finished run: counts and every change."""
+
+    run_id: str
+    kind: RunKind
+    dry_run: bool
+    status: RunStatus
+    created_at: datetime
+    finished_at: datetime | None
+    duration_s: float | None
+    counts: dict[str, int]
+    okta_writes: int
+    groups_created: list[str] = Field(default_factory=list)
+    changes: list[PersonOutcome] = Field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the run changed (or, dry, would change) anything in Okta."""
+        return self.okta_writes > 0 or bool(self.groups_created)

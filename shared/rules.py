@@ -1,0 +1,117 @@
+"""The configuration compiled for evaluation: field sources, group filters and person preparation.
+
+Rules are built once per process and reused for every person; they hold no per-person state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from config.settings import HopsyncConfig
+from shared.carrot import Clock, Compiled, compile_filter, compile_source, render
+from shared.records import get_path
+
+REMOTE = "Remote"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Everything needed to compute a person's desired Okta state."""
+
+    config: HopsyncConfig
+    fields: dict[str, Compiled]
+    groups: dict[str, Compiled]
+    clock: Clock
+
+    @classmethod
+    def build(cls, config: HopsyncConfig, clock: Clock | None = None) -> Rules:
+        """Compile every field source and group filter of a configuration."""
+        real_clock: Clock = clock or date.today
+        fields = {
+            attribute: compile_source(text, clock=real_clock)
+            for attribute, text in config.profile_fields.items()
+        }
+        groups = {group.name: compile_filter(group.query, clock=real_clock)
+                  for group in config.groups}
+        return cls(config=config, fields=fields, groups=groups, clock=real_clock)
+
+    def today(self) -> date:
+        """Today by the rules' clock."""
+        return self.clock()
+
+    def prepare(self, person: Mapping[str, Any]) -> dict[str, Any]:
+        """The person as fields and filters read it (blank location as Remote when configured)."""
+        prepared = dict(person)
+        if self.config.settings.remote_location_default and _blank_location(person):
+            prepared["location"] = {"name": REMOTE, "address": {"city": REMOTE}}
+            for key in [key for key in prepared if key.startswith("location.")]:
+                del prepared[key]
+        return prepared
+
+    def match_value(self, person: Mapping[str, Any]) -> str | None:
+        """The person's match value, case-folded; None when blank."""
+        return normalize_match(get_path(person, self.config.match.charthop))
+
+    def desired_profile(self, prepared: Mapping[str, Any]) -> dict[str, str | None]:
+        """The Okta profile attributes the sources give for a prepared person."""
+        return {attribute: _text(render(source.evaluate(prepared)))
+                for attribute, source in self.fields.items()}
+
+    def desired_groups(self, prepared: Mapping[str, Any]) -> set[str]:
+        """The managed groups whose filters select a prepared person."""
+        return {name for name, query in self.groups.items() if query.matches(prepared)}
+
+    def start_date(self, person: Mapping[str, Any]) -> date | None:
+        """The person's start date (startDateOrg, else startDate), or None."""
+        for path in ("startDateOrg", "startDate"):
+            value = get_path(person, path)
+            parsed = _as_date(value)
+            if parsed is not None:
+                return parsed
+        return None
+
+    def starts_in_future(self, person: Mapping[str, Any]) -> bool:
+        """Whether the person's start date is after today."""
+        start = self.start_date(person)
+        return start is not None and start > self.today()
+
+    def person_name(self, person: Mapping[str, Any]) -> str | None:
+        """A display name for summaries."""
+        first = get_path(person, "name.pref") or get_path(person, "name.first")
+        last = get_path(person, "name.last")
+        name = " ".join(str(part) for part in (first, last) if part)
+        return name or None
+
+
+def normalize_match(value: Any) -> str | None:
+    """A match value compared case-insensitively; blank is None."""
+    if value is None:
+        return None
+    text = str(value).strip().casefold()
+    return text or None
+
+
+def _blank_location(person: Mapping[str, Any]) -> bool:
+    for path in ("location.name", "location.address.city", "location.address.country"):
+        value = get_path(person, path)
+        if value not in (None, ""):
+            return False
+    return True
+
+
+def _text(value: str | None) -> str | None:
+    return value if value not in (None, "") else None
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None

@@ -1,0 +1,179 @@
+"""Runs kept in Redis: metadata, per-person outcomes, the completion count and the summary.
+
+Completion is counted by outcomes, keyed by person, so a redelivered message overwrites its own
+outcome instead of counting twice. The outcome that completes the count flips the run's
+``aggregate`` field from empty to "due:<time>" in the same Lua call, so exactly one caller learns
+that the aggregator must be enqueued; it then marks it "enqueued". A caller that died between the
+two leaves "due" behind: a redelivered outcome more than 30 s later claims it again. The aggregator
+stores the summary with SET NX, so even a second aggregator message would change nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+import redis
+
+from shared import constants
+from shared.errors import RunNotFoundError
+from shared.models import PersonOutcome, RunKind, RunMeta, RunSummary
+
+_RECORD = """
+local meta, outcomes = KEYS[1], KEYS[2]
+local ttl = tonumber(ARGV[1])
+for i = 2, #ARGV, 2 do
+  redis.call('hset', outcomes, ARGV[i], ARGV[i + 1])
+end
+if redis.call('ttl', outcomes) < 0 then redis.call('expire', outcomes, ttl) end
+local expected = tonumber(redis.call('hget', meta, 'expected') or '-1')
+local sealed = redis.call('hget', meta, 'sealed') == '1'
+if not sealed or expected < 0 or redis.call('hlen', outcomes) < expected then return 0 end
+local state = redis.call('hget', meta, 'aggregate')
+local now = tonumber(redis.call('time')[1])
+if not state or (string.sub(state, 1, 4) == 'due:' and now - tonumber(string.sub(state, 5)) > 30) then
+  redis.call('hset', meta, 'aggregate', 'due:' .. now)
+  return 1
+end
+return 0
+"""
+
+_SEAL = """
+local meta, outcomes = KEYS[1], KEYS[2]
+redis.call('hset', meta, 'expected', ARGV[1], 'sealed', '1')
+if redis.call('hlen', outcomes) >= tonumber(ARGV[1]) and not redis.call('hget', meta, 'aggregate') then
+  redis.call('hset', meta, 'aggregate', 'due:' .. redis.call('time')[1])
+  return 1
+end
+return 0
+"""
+
+
+def new_run_id(kind: RunKind) -> str:
+    """A sortable, unique run id such as ``resync-20261128T174300-3f2a``."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    return f"{kind}-{stamp}-{uuid.uuid4().hex[:6]}"
+
+
+class RunStore:
+    """Reads and writes runs in Redis (synchronous: used from producers and worker threads)."""
+
+    def __init__(self, client: redis.Redis, ttl_days: int = 30) -> None:
+        self.client = client
+        self.ttl_s = ttl_days * 86_400
+        self._record = client.register_script(_RECORD)
+        self._seal = client.register_script(_SEAL)
+
+    def create(self, kind: RunKind, *, dry_run: bool = False, note: str = "") -> RunMeta:
+        """Start a new run with no expected count yet (outcomes may arrive before it is sealed)."""
+        meta = RunMeta(run_id=new_run_id(kind), kind=kind, dry_run=dry_run,
+                       created_at=datetime.now(UTC), note=note)
+        key = constants.run_key(meta.run_id)
+        with self.client.pipeline() as pipe:
+            pipe.hset(key, mapping={"meta": meta.model_dump_json()})
+            pipe.expire(key, self.ttl_s)
+            pipe.zadd(constants.RUNS_INDEX, {meta.run_id: meta.created_at.timestamp()})
+            pipe.execute()
+        return meta
+
+    def save_meta(self, meta: RunMeta) -> None:
+        """Store changed metadata (status, groups created, finish time)."""
+        self.client.hset(constants.run_key(meta.run_id), "meta", meta.model_dump_json())
+
+    def meta(self, run_id: str) -> RunMeta:
+        """A run's metadata; raises RunNotFoundError when it is unknown or expired."""
+        raw = self.client.hget(constants.run_key(run_id), "meta")
+        if raw is None:
+            raise RunNotFoundError(f"no run {run_id!r} in Redis; list runs with `hopsync runs`")
+        meta = RunMeta.model_validate_json(raw)
+        expected = self.client.hget(constants.run_key(run_id), "expected")
+        return meta.model_copy(update={"expected": int(expected or 0)})
+
+    def seal(self, run_id: str, expected: int) -> bool:
+        """Fix how many outcomes complete the run; True when the aggregator is now due."""
+        keys = [constants.run_key(run_id), constants.run_outcomes_key(run_id)]
+        return bool(self._seal(keys=keys, args=[expected]))
+
+    def record(self, run_id: str, outcomes: Iterable[PersonOutcome]) -> bool:
+        """Store outcomes (overwriting a redelivery's); True when the aggregator is now due."""
+        args: list[str | int] = [self.ttl_s]
+        for outcome in outcomes:
+            args += [outcome.key, outcome.model_dump_json(exclude_defaults=True)]
+        keys = [constants.run_key(run_id), constants.run_outcomes_key(run_id)]
+        return bool(self._record(keys=keys, args=args))
+
+    def mark_aggregate_enqueued(self, run_id: str) -> None:
+        """Note that the aggregator message is on its queue."""
+        self.client.hset(constants.run_key(run_id), "aggregate", "enqueued")
+
+    def aggregate_state(self, run_id: str) -> str | None:
+        """None, "due:<epoch s>" or "enqueued"."""
+        raw = self.client.hget(constants.run_key(run_id), "aggregate")
+        return raw.decode() if isinstance(raw, bytes) else raw
+
+    def has_outcome(self, run_id: str, key: str) -> bool:
+        """Whether a person's outcome is already stored (a redelivered message skips them)."""
+        return bool(self.client.hexists(constants.run_outcomes_key(run_id), key))
+
+    def outcomes(self, run_id: str) -> list[PersonOutcome]:
+        """Every outcome stored for a run."""
+        raw = self.client.hvals(constants.run_outcomes_key(run_id))
+        return [PersonOutcome.model_validate_json(value) for value in raw]
+
+    def progress(self, run_id: str) -> tuple[int, int | None]:
+        """(outcomes stored, expected count or None before the run is sealed)."""
+        key = constants.run_key(run_id)
+        with self.client.pipeline() as pipe:
+            pipe.hlen(constants.run_outcomes_key(run_id))
+            pipe.hmget(key, "expected", "sealed")
+            done, (expected, sealed) = pipe.execute()
+        return int(done), (int(expected) if sealed and expected is not None else None)
+
+    def save_summary(self, summary: RunSummary) -> bool:
+        """Store the summary once; False when one was already stored."""
+        key = constants.run_summary_key(summary.run_id)
+        return bool(self.client.set(key, summary.model_dump_json(), nx=True, ex=self.ttl_s))
+
+    def replace_summary(self, summary: RunSummary) -> None:
+        """Overwrite a stored summary (a held run approved or discarded)."""
+        key = constants.run_summary_key(summary.run_id)
+        self.client.set(key, summary.model_dump_json(), ex=self.ttl_s)
+
+    def summary(self, run_id: str) -> RunSummary | None:
+        """The stored summary, or None while the run is still going."""
+        raw = self.client.get(constants.run_summary_key(run_id))
+        return RunSummary.model_validate_json(raw) if raw is not None else None
+
+    def recent(self, limit: int = 20) -> list[RunMeta]:
+        """The newest runs first, skipping ids whose data has expired."""
+        ids = self.client.zrevrange(constants.RUNS_INDEX, 0, max(limit * 2, limit) - 1)
+        runs: list[RunMeta] = []
+        for raw_id in ids:
+            run_id = raw_id.decode() if isinstance(raw_id, bytes) else str(raw_id)
+            try:
+                runs.append(self.meta(run_id))
+            except RunNotFoundError:
+                self.client.zrem(constants.RUNS_INDEX, run_id)
+            if len(runs) >= limit:
+                break
+        return runs
+
+    def save_groups(self, run_id: str, groups: dict[str, str]) -> None:
+        """Store the managed group name -> Okta id map a run's workers use."""
+        key = constants.run_groups_key(run_id)
+        with self.client.pipeline() as pipe:
+            pipe.delete(key)
+            if groups:
+                pipe.hset(key, mapping=groups)
+            pipe.expire(key, self.ttl_s)
+            pipe.execute()
+
+    def groups(self, run_id: str) -> dict[str, str]:
+        """The managed group name -> Okta id map of a run."""
+        raw = self.client.hgetall(constants.run_groups_key(run_id))
+        return {_text(name): _text(group_id) for name, group_id in raw.items()}
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

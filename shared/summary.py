@@ -1,0 +1,81 @@
+"""Build a run's change summary from its outcomes, and render it as plain text.
+
+Pure: the aggregator actor loads the outcomes, calls build_summary, and stores the result.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+
+from shared.models import OUTCOME_STATUSES, PersonOutcome, RunMeta, RunSummary
+
+_ORDER = {status: index for index, status in enumerate(OUTCOME_STATUSES)}
+
+
+def build_summary(
+    meta: RunMeta, outcomes: Iterable[PersonOutcome], finished_at: datetime
+) -> RunSummary:
+    """Count the outcomes by status and keep every one that is not "unchanged"."""
+    listed = list(outcomes)
+    counts = Counter(outcome.status for outcome in listed)
+    changes = sorted(
+        (outcome for outcome in listed if outcome.status != "unchanged"),
+        key=lambda outcome: (_ORDER[outcome.status], outcome.name or "", outcome.key),
+    )
+    return RunSummary(
+        run_id=meta.run_id,
+        kind=meta.kind,
+        dry_run=meta.dry_run,
+        status="completed",
+        created_at=meta.created_at,
+        finished_at=finished_at,
+        duration_s=round((finished_at - meta.created_at).total_seconds(), 3),
+        counts={status: counts.get(status, 0) for status in OUTCOME_STATUSES},
+        okta_writes=sum(outcome.okta_writes for outcome in listed),
+        groups_created=meta.groups_created,
+        changes=changes,
+    )
+
+
+def headline(summary: RunSummary) -> str:
+    """One line: the run, whether it was dry, and its counts."""
+    counts = ", ".join(f"{count} {status}" for status, count in summary.counts.items() if count)
+    dry = "DRY RUN " if summary.dry_run else ""
+    verb = "would make" if summary.dry_run else "made"
+    return (
+        f"{dry}{summary.kind} {summary.run_id}: {counts or 'nobody'}"
+        f" ({verb} {summary.okta_writes} Okta write(s))"
+    )
+
+
+def describe(outcome: PersonOutcome) -> str:
+    """One line per person: who, and what changed (or why nothing could)."""
+    who = outcome.name or outcome.match_value or outcome.key
+    if outcome.match_value and outcome.name:
+        who = f"{outcome.name} <{outcome.match_value}>"
+    parts = [f"{change.attribute}: {change.old!r} -> {change.new!r}" for change in outcome.changes]
+    parts += [f"+group {name}" for name in outcome.groups_added]
+    parts += [f"-group {name}" for name in outcome.groups_removed]
+    if outcome.activated:
+        parts.append("activated")
+    if outcome.staged:
+        parts.append("created STAGED")
+    if outcome.reason and outcome.status in ("unmatched", "conflict", "deferred", "failed"):
+        parts.append(outcome.reason)
+    return f"[{outcome.status}] {who}: {'; '.join(parts) or 'no change'}"
+
+
+def render_text(summary: RunSummary, limit: int | None = None) -> str:
+    """The summary as plain text: the headline, created groups, then one line per change."""
+    lines = [headline(summary)]
+    if summary.groups_created:
+        verb = "would create" if summary.dry_run else "created"
+        lines.append(f"groups {verb}: {', '.join(summary.groups_created)}")
+    shown = summary.changes if limit is None else summary.changes[:limit]
+    lines += [f"  {describe(outcome)}" for outcome in shown]
+    hidden = len(summary.changes) - len(shown)
+    if hidden > 0:
+        lines.append(f"  ... and {hidden} more: hopsync runs show {summary.run_id}")
+    return "\n".join(lines)

@@ -1,0 +1,53 @@
+"""The summary: counts by status, every change listed, dry runs labelled."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from shared.models import FieldChange, PersonOutcome, RunMeta
+from shared.summary import build_summary, render_text
+
+START = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
+
+
+def meta(dry_run: bool = False) -> RunMeta:
+    return RunMeta(run_id="resync-1", kind="resync", dry_run=dry_run, created_at=START)
+
+
+OUTCOMES = [
+    PersonOutcome(key="a", status="unchanged"),
+    PersonOutcome(key="b", status="updated", name="Ada Lovelace",
+                  changes=[FieldChange(attribute="title", old="Engineer", new="CTO")],
+                  groups_added=["Managers"]),
+    PersonOutcome(key="c", status="created", name="Alan Turing", groups_added=["Engineering"]),
+    PersonOutcome(key="d", status="failed", name="Grace Hopper", reason="OktaServerError: 500"),
+]
+
+
+def test_counts_cover_every_status_and_writes_are_added_up() -> None:
+    summary = build_summary(meta(), OUTCOMES, START + timedelta(seconds=12))
+    assert summary.counts["unchanged"] == 1
+    assert summary.counts["updated"] == 1 and summary.counts["created"] == 1
+    assert summary.counts["failed"] == 1 and summary.counts["conflict"] == 0
+    assert summary.okta_writes == 3  # one update, one membership add, one create
+    assert summary.duration_s == 12
+
+
+def test_every_change_is_listed_and_unchanged_people_are_not() -> None:
+    summary = build_summary(meta(), OUTCOMES, START)
+    assert [o.key for o in summary.changes] == ["c", "b", "d"]
+    text = render_text(summary)
+    assert "title: 'Engineer' -> 'CTO'" in text
+    assert "+group Managers" in text
+    assert "OktaServerError: 500" in text
+
+
+def test_a_dry_run_is_labelled_as_such() -> None:
+    text = render_text(build_summary(meta(dry_run=True), OUTCOMES, START))
+    assert text.startswith("DRY RUN")
+    assert "would make 3 Okta write(s)" in text
+
+
+def test_a_long_list_says_how_to_see_the_rest() -> None:
+    text = render_text(build_summary(meta(), OUTCOMES, START), limit=1)
+    assert "and 2 more: hopsync runs show resync-1" in text

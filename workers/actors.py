@@ -1,0 +1,68 @@
+"""The actors: thin wrappers that load, call the pure core, and write.
+
+Importing this module declares the actors on the installed Dramatiq broker, so install the
+broker (workers.setup) first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import dramatiq
+import structlog
+from dramatiq.middleware import CurrentMessage
+
+from shared import constants
+from shared.messages import aggregate_message
+from shared.models import PersonOutcome, SyncMessage
+from shared.summary import build_summary
+from workers.runtime import Runtime, current, run_async
+from workers.sync import sync_item
+
+log = structlog.get_logger(__name__)
+
+
+@dramatiq.actor(actor_name=constants.SYNC_ACTOR, queue_name=constants.SYNC_QUEUE)
+def sync_person(payload: dict[str, Any]) -> None:
+    """Bring one person (or one Okta-only user) in step, then record the outcome."""
+    runtime = current()
+    message = SyncMessage.model_validate(payload)
+    if runtime.runs.has_outcome(message.run_id, message.item.key):
+        finish(runtime, message.run_id, [])  # a redelivery: its outcome is already stored
+        return
+    current_message = CurrentMessage.get_current_message()
+    retries = int(current_message.options.get("retries", 0)) if current_message else 0
+    context = {"run_id": message.run_id, "person": message.item.key}
+    with structlog.contextvars.bound_contextvars(**context):
+        outcome = run_async(_bound(sync_item(runtime, message, retries=retries), context))
+        log.info("person synced", status=outcome.status, writes=outcome.okta_writes,
+                 dry_run=message.dry_run)
+    finish(runtime, message.run_id, [outcome])
+
+
+@dramatiq.actor(actor_name=constants.AGGREGATE_ACTOR, queue_name=constants.RUNS_QUEUE)
+def aggregate_run(run_id: str) -> None:
+    """Build a finished run's summary from its outcomes and store it once."""
+    runtime = current()
+    meta = runtime.runs.meta(run_id)
+    summary = build_summary(meta, runtime.runs.outcomes(run_id), datetime.now(UTC))
+    if not runtime.runs.save_summary(summary):
+        log.info("summary already stored", run_id=run_id)
+        return
+    runtime.runs.save_meta(meta.model_copy(update={"status": "completed",
+                                                   "finished_at": summary.finished_at}))
+    log.info("run completed", run_id=run_id, counts=summary.counts, writes=summary.okta_writes)
+
+
+def finish(runtime: Runtime, run_id: str, outcomes: Iterable[PersonOutcome]) -> None:
+    """Record outcomes; the caller that completes the run enqueues its one aggregator message."""
+    if runtime.runs.record(run_id, outcomes):
+        dramatiq.get_broker().enqueue(aggregate_message(run_id))
+        runtime.runs.mark_aggregate_enqueued(run_id)
+
+
+async def _bound(coroutine: Any, context: dict[str, Any]) -> Any:
+    structlog.contextvars.bind_contextvars(**context)
+    return await coroutine

@@ -1,0 +1,14 @@
+"""The module Dramatiq's worker processes import: `dramatiq workers.entry` (what `hopsync worker` runs).
+
+It reads the configuration from $HOPSYNC_CONFIG and the secrets from the environment.
+"""
+
+from __future__ import annotations
+
+from config.loader import load_config
+from shared.logging import configure_logging
+from workers.setup import setup_worker
+
+_loaded = load_config()
+configure_logging(_loaded.secrets.values())
+broker, runtime = setup_worker(_loaded)

@@ -1,0 +1,149 @@
+"""What a worker process holds for its whole life: configuration, rules, Redis and API clients.
+
+The async clients share one aiohttp ClientSession per process, opened on Dramatiq's event-loop
+thread when the worker boots and closed when it shuts down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import aiohttp
+import redis
+import redis.asyncio as aioredis
+from dramatiq.asyncio import get_event_loop_thread
+
+from config.loader import LoadedConfig
+from shared.charthop import ChartHopClient, ChartHopSettings
+from shared.deadletters import DeadLetterStore
+from shared.okta import OktaClient, OktaClientSettings, RedisRateLimiter
+from shared.rules import Rules
+from shared.runs import RunStore
+
+T = TypeVar("T")
+
+
+@dataclass
+class Clients:
+    """The async API clients of one process, bound to one event loop."""
+
+    session: aiohttp.ClientSession
+    okta: OktaClient
+    charthop: ChartHopClient
+    limiter_redis: aioredis.Redis
+
+    async def close(self) -> None:
+        """Close the session and the limiter's Redis connection."""
+        await self.session.close()
+        await self.limiter_redis.aclose()
+
+
+@dataclass
+class Runtime:
+    """A process's configuration, rules and connections."""
+
+    loaded: LoadedConfig
+    rules: Rules
+    redis: redis.Redis
+    runs: RunStore
+    dead_letters: DeadLetterStore
+    async_redis: Callable[[], aioredis.Redis] | None = None
+    clients: Clients | None = field(default=None)
+
+    @classmethod
+    def create(
+        cls,
+        loaded: LoadedConfig,
+        client: redis.Redis | None = None,
+        async_redis: Callable[[], aioredis.Redis] | None = None,
+    ) -> Runtime:
+        """A runtime on the configured Redis, or on given clients (fakeredis in the demo)."""
+        connection = client or redis.Redis.from_url(loaded.secrets.redis_url)
+        return cls(
+            loaded=loaded,
+            rules=Rules.build(loaded.config),
+            redis=connection,
+            runs=RunStore(connection, loaded.config.runs_ttl_days),
+            dead_letters=DeadLetterStore(connection),
+            async_redis=async_redis,
+        )
+
+    async def open_clients(self) -> Clients:
+        """Open the process's ClientSession and API clients on the running loop."""
+        if self.clients is None:
+            limiter_redis = self.async_redis() if self.async_redis else None
+            self.clients = await open_clients(self.loaded, limiter_redis)
+        return self.clients
+
+    def okta(self) -> OktaClient:
+        """The Okta client; the worker must have booted."""
+        if self.clients is None:
+            raise RuntimeError("the worker's API clients are not open yet")
+        return self.clients.okta
+
+    def charthop(self) -> ChartHopClient:
+        """The ChartHop client; the worker must have booted."""
+        if self.clients is None:
+            raise RuntimeError("the worker's API clients are not open yet")
+        return self.clients.charthop
+
+
+async def open_clients(loaded: LoadedConfig, limiter_redis: aioredis.Redis | None = None) -> Clients:
+    """Open one ClientSession and the Okta and ChartHop clients that share it."""
+    config = loaded.config
+    session = aiohttp.ClientSession()
+    limiter_client = limiter_redis or aioredis.Redis.from_url(loaded.secrets.redis_url)
+    limiter = RedisRateLimiter(
+        limiter_client,
+        share=config.okta.rate_limit_share,
+        max_in_flight=config.okta.max_in_flight,
+    )
+    okta = OktaClient(
+        OktaClientSettings(
+            base_url=config.okta.url,
+            token=loaded.okta_token(),
+            auth_scheme=config.okta.auth_scheme,
+            rate_limit_share=config.okta.rate_limit_share,
+            max_in_flight=config.okta.max_in_flight,
+            max_retries=config.okta.max_retries,
+        ),
+        session,
+        limiter,
+    )
+    charthop = ChartHopClient(
+        ChartHopSettings(
+            base_url=config.charthop.base_url,
+            org=config.charthop.org,
+            token=loaded.charthop_token(),
+            page_size=config.charthop.page_size,
+        ),
+        session,
+    )
+    return Clients(session=session, okta=okta, charthop=charthop, limiter_redis=limiter_client)
+
+
+_current: Runtime | None = None
+
+
+def install(runtime: Runtime | None) -> None:
+    """Make a runtime the one this process's actors use."""
+    global _current
+    _current = runtime
+
+
+def current() -> Runtime:
+    """The installed runtime; raises when the process was not set up."""
+    if _current is None:
+        raise RuntimeError("no hopsync runtime installed; start workers with `hopsync worker`")
+    return _current
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine on the worker's shared event loop and wait for its result."""
+    thread = get_event_loop_thread()
+    if thread is None:
+        raise RuntimeError("Dramatiq's AsyncIO middleware has not started its event loop")
+    result: T = thread.run_coroutine(coroutine)
+    return result

@@ -1,0 +1,38 @@
+"""Set a process up as a hopsync worker: runtime, broker with middleware, and actors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import dramatiq
+import redis
+import redis.asyncio as aioredis
+
+from config.loader import LoadedConfig
+from shared.broker import HopsyncBroker, build_broker
+from workers.middleware import ApiClients, DeadLetters
+from workers.runtime import Runtime, install
+
+
+def setup_worker(
+    loaded: LoadedConfig,
+    *,
+    client: redis.Redis | None = None,
+    async_redis: Callable[[], aioredis.Redis] | None = None,
+) -> tuple[HopsyncBroker, Runtime]:
+    """Install the runtime and the broker, and declare the actors on it."""
+    runtime = Runtime.create(loaded, client, async_redis)
+    install(runtime)
+    broker = build_broker(
+        url=loaded.secrets.redis_url,
+        client=client,
+        settings=loaded.config.worker,
+        extra_middleware=[ApiClients(), DeadLetters()],
+    )
+    dramatiq.set_broker(broker)
+    from workers import actors
+
+    for actor in (actors.sync_person, actors.aggregate_run):
+        actor.broker = broker
+        broker.declare_actor(actor)
+    return broker, runtime
