@@ -60,7 +60,14 @@ DLQ_MESSAGES: Final = f"{PREFIX}:dlq:messages"  # hash: dead-letter id to JSON r
 # Live sync.
 WEBHOOK_SEEN_PREFIX: Final = f"{PREFIX}:webhook:seen"  # + event id; set NX with a TTL
 LIVE_PENDING: Final = f"{PREFIX}:live:pending"  # sorted set: person id scored by due time
-LIVE_RUN: Final = f"{PREFIX}:live:run"  # string: id of the live run of the current period
+LIVE_INFLIGHT: Final = f"{PREFIX}:live:inflight"  # sorted set: claimed person id by lease expiry
+LIVE_OPEN_RUNS: Final = f"{PREFIX}:live:open"  # sorted set: open live run id by period end
+
+
+def live_run_key(period: int) -> str:
+    """String holding the id of the live run of one summary period (period = epoch // length)."""
+    return f"{PREFIX}:live:run:{period}"
+
 SAFETY_WINDOW: Final = f"{PREFIX}:safety:live"  # sorted set of live writes in the rolling hour
 
 # Scheduler.

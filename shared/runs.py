@@ -95,6 +95,14 @@ class RunStore:
         keys = [constants.run_key(run_id), constants.run_outcomes_key(run_id)]
         return bool(self._seal(keys=keys, args=[expected]))
 
+    def add_enqueued(self, run_id: str, count: int) -> int:
+        """Count messages about to be enqueued into an open (live) run; returns the new total."""
+        return int(self.client.hincrby(constants.run_key(run_id), "enqueued", count))
+
+    def enqueued(self, run_id: str) -> int:
+        """How many messages an open run has been given so far."""
+        return int(self.client.hget(constants.run_key(run_id), "enqueued") or 0)
+
     def record(self, run_id: str, outcomes: Iterable[PersonOutcome]) -> bool:
         """Store outcomes (overwriting a redelivery's); True when the aggregator is now due."""
         args: list[str | int] = [self.ttl_s]
