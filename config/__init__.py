@@ -1,6 +1,14 @@
 """hopsync's configuration: the YAML file's models, and the loader that lists every problem."""
 
-from config.loader import CONFIG_ENV, DEFAULT_PATH, LoadedConfig, Secrets, config_path, load_config, parse_config
+from config.loader import (
+    CONFIG_ENV,
+    DEFAULT_PATH,
+    LoadedConfig,
+    Secrets,
+    config_path,
+    load_config,
+    parse_config,
+)
 from config.settings import (
     ChartHopConfig,
     GroupConfig,

@@ -50,8 +50,12 @@ class Secrets(BaseModel):
 
     def values(self) -> list[str]:
         """Every secret value that is set, for redaction."""
-        found = [self.okta_api_token, self.charthop_api_token, self.webhook_secret,
-                 self.smtp_password]
+        found = [
+            self.okta_api_token,
+            self.charthop_api_token,
+            self.webhook_secret,
+            self.smtp_password,
+        ]
         return [secret.get_secret_value() for secret in found if secret is not None]
 
 
@@ -170,19 +174,26 @@ def _cross_checks(config: HopsyncConfig) -> list[tuple[str, str]]:
     if config.settings.notify_emails and config.smtp is None:
         problems.append(("smtp", "is required when settings.notify_emails is set"))
     if config.match.okta_attribute not in config.profile_fields and config.settings.create_profiles:
-        problems.append((
-            "profile_fields",
-            f"must set the match attribute {config.match.okta_attribute!r} to create profiles",
-        ))
+        problems.append(
+            (
+                "profile_fields",
+                f"must set the match attribute {config.match.okta_attribute!r} to create profiles",
+            )
+        )
     return problems
 
 
 def _missing_secrets(config: HopsyncConfig, secrets: Secrets) -> list[tuple[str, str]]:
-    needed = {"OKTA_API_TOKEN": secrets.okta_api_token,
-              "CHARTHOP_API_TOKEN": secrets.charthop_api_token}
+    needed = {
+        "OKTA_API_TOKEN": secrets.okta_api_token,
+        "CHARTHOP_API_TOKEN": secrets.charthop_api_token,
+    }
     if config.settings.live_sync:
         needed["HOPSYNC_WEBHOOK_SECRET"] = secrets.webhook_secret
     if config.smtp is not None and config.smtp.user:
         needed["SMTP_PASSWORD"] = secrets.smtp_password
-    return [(f"env.{name}", "is not set; secrets come only from the environment")
-            for name, value in needed.items() if value is None]
+    return [
+        (f"env.{name}", "is not set; secrets come only from the environment")
+        for name, value in needed.items()
+        if value is None
+    ]

@@ -33,7 +33,10 @@ errors = Console(stderr=True)
 def config_option(function: F) -> F:
     """The --config option every command that reads the configuration takes."""
     option = click.option(
-        "--config", "config_path", default=None, metavar="PATH",
+        "--config",
+        "config_path",
+        default=None,
+        metavar="PATH",
         help="Configuration file (default: $HOPSYNC_CONFIG, else hopsync.yaml).",
     )
     return option(function)
@@ -46,7 +49,9 @@ def load_or_exit(path: str | None, *, require_secrets: bool = True) -> LoadedCon
     except ConfigError as error:
         errors.print(str(error), markup=False, highlight=False)
         sys.exit(2)
-    configure_logging(loaded.secrets.values(), json=True, level=os.environ.get("HOPSYNC_LOG", "WARNING"))
+    configure_logging(
+        loaded.secrets.values(), json=True, level=os.environ.get("HOPSYNC_LOG", "WARNING")
+    )
     return loaded
 
 
@@ -64,19 +69,38 @@ def check(config_path: str | None) -> None:
     config = loaded.config
     settings = config.settings
     console.print(f"{loaded.path}: OK", highlight=False)
-    console.print(f"  ChartHop org {config.charthop.org} at {config.charthop.base_url}", highlight=False)
-    console.print(f"  Okta {config.okta.url} (share {config.okta.rate_limit_share:.0%}, "
-                  f"{config.okta.max_in_flight} in flight)", highlight=False)
-    console.print(f"  match Okta {config.match.okta_attribute} = ChartHop {config.match.charthop}",
-                  highlight=False)
-    console.print(f"  {len(config.profile_fields)} profile field(s): "
-                  f"{', '.join(config.profile_fields)}", highlight=False)
-    console.print(f"  {len(config.groups)} managed group(s): "
-                  f"{', '.join(group.name for group in config.groups)}", highlight=False)
-    flags = ("live_sync", "resync_daily", "create_profiles", "remote_location_default",
-             "sync_new_hires")
-    console.print("  settings: " + ", ".join(f"{flag}={getattr(settings, flag)}" for flag in flags),
-                  highlight=False)
+    console.print(
+        f"  ChartHop org {config.charthop.org} at {config.charthop.base_url}", highlight=False
+    )
+    console.print(
+        f"  Okta {config.okta.url} (share {config.okta.rate_limit_share:.0%}, "
+        f"{config.okta.max_in_flight} in flight)",
+        highlight=False,
+    )
+    console.print(
+        f"  match Okta {config.match.okta_attribute} = ChartHop {config.match.charthop}",
+        highlight=False,
+    )
+    console.print(
+        f"  {len(config.profile_fields)} profile field(s): {', '.join(config.profile_fields)}",
+        highlight=False,
+    )
+    console.print(
+        f"  {len(config.groups)} managed group(s): "
+        f"{', '.join(group.name for group in config.groups)}",
+        highlight=False,
+    )
+    flags = (
+        "live_sync",
+        "resync_daily",
+        "create_profiles",
+        "remote_location_default",
+        "sync_new_hires",
+    )
+    console.print(
+        "  settings: " + ", ".join(f"{flag}={getattr(settings, flag)}" for flag in flags),
+        highlight=False,
+    )
 
 
 @main.command()
@@ -85,7 +109,9 @@ def check(config_path: str | None) -> None:
 @click.option("--wait", is_flag=True, help="Show progress, then the summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--timeout", default=3600.0, show_default=True, help="Seconds --wait waits.")
-def resync(config_path: str | None, dry_run: bool, wait: bool, as_json: bool, timeout: float) -> None:
+def resync(
+    config_path: str | None, dry_run: bool, wait: bool, as_json: bool, timeout: float
+) -> None:
     """Resync everyone now (what the daily schedule runs)."""
     loaded = load_or_exit(config_path)
     client = redis.Redis.from_url(loaded.secrets.redis_url)
@@ -114,8 +140,9 @@ async def start_resync(
     broker = build_broker(client=client, settings=loaded.config.worker)
     clients = await open_clients(loaded)
     try:
-        producer = Producer(Rules.build(loaded.config), runs, broker, clients.okta,
-                            clients.charthop)
+        producer = Producer(
+            Rules.build(loaded.config), runs, broker, clients.okta, clients.charthop
+        )
         return await producer.resync(dry_run=dry_run)
     finally:
         await clients.close()
@@ -127,8 +154,11 @@ def print_run_started(run: RunMeta, as_json: bool) -> None:
         click.echo(run.model_dump_json())
         return
     dry = " (dry run)" if run.dry_run else ""
-    console.print(f"run {run.run_id} started{dry}: {run.expected} people; "
-                  f"follow it with `hopsync runs show {run.run_id}`", highlight=False)
+    console.print(
+        f"run {run.run_id} started{dry}: {run.expected} people; "
+        f"follow it with `hopsync runs show {run.run_id}`",
+        highlight=False,
+    )
 
 
 def print_summary(summary: RunSummary, as_json: bool) -> None:
@@ -143,16 +173,25 @@ def print_summary(summary: RunSummary, as_json: bool) -> None:
 
 @main.command()
 @config_option
-@click.option("--processes", type=int, default=None, help="Worker processes (config: worker.processes).")
-@click.option("--threads", type=int, default=None, help="Threads per process (config: worker.threads).")
+@click.option(
+    "--processes", type=int, default=None, help="Worker processes (config: worker.processes)."
+)
+@click.option(
+    "--threads", type=int, default=None, help="Threads per process (config: worker.threads)."
+)
 def worker(config_path: str | None, processes: int | None, threads: int | None) -> None:
     """Start the Dramatiq workers that apply sync messages to Okta."""
     loaded = load_or_exit(config_path)
     env = {**os.environ, "HOPSYNC_CONFIG": loaded.path}
     command = [
-        sys.executable, "-m", "dramatiq", "workers.entry",
-        "--processes", str(processes or loaded.config.worker.processes),
-        "--threads", str(threads or loaded.config.worker.threads),
+        sys.executable,
+        "-m",
+        "dramatiq",
+        "workers.entry",
+        "--processes",
+        str(processes or loaded.config.worker.processes),
+        "--threads",
+        str(threads or loaded.config.worker.threads),
     ]
     sys.exit(subprocess.call(command, env=env))
 
@@ -167,8 +206,12 @@ def demo(people: int, seed: int, as_json: bool) -> None:
 
     dry, real = run_demo(people=people, seed=seed, console=console, quiet=as_json)
     if as_json:
-        click.echo(json.dumps({"dry_run": dry.model_dump(mode="json"),
-                               "resync": real.model_dump(mode="json")}, indent=2))
+        click.echo(
+            json.dumps(
+                {"dry_run": dry.model_dump(mode="json"), "resync": real.model_dump(mode="json")},
+                indent=2,
+            )
+        )
 
 
 @main.group()

@@ -24,8 +24,12 @@ def wait_for_summary(
     """Show progress until the run's summary is stored; raises TimeoutError past the timeout."""
     out = console or Console(stderr=True)
     deadline = time.monotonic() + timeout_s
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=out, transient=True, disable=not out.is_terminal) as bar:
         task = bar.add_task(f"run {run_id}", total=None)
         while time.monotonic() < deadline:
@@ -35,8 +39,10 @@ def wait_for_summary(
             done, expected = runs.progress(run_id)
             bar.update(task, completed=done, total=expected)
             time.sleep(poll_s)
-    raise TimeoutError(f"run {run_id} has no summary after {timeout_s:.0f} s; "
-                       f"check the workers, then `hopsync runs show {run_id}`")
+    raise TimeoutError(
+        f"run {run_id} has no summary after {timeout_s:.0f} s; "
+        f"check the workers, then `hopsync runs show {run_id}`"
+    )
 
 
 def summary_table(summary: RunSummary, limit: int | None = 50) -> Table:
@@ -47,7 +53,7 @@ def summary_table(summary: RunSummary, limit: int | None = 50) -> Table:
     table.add_column("changes")
     shown = summary.changes if limit is None else summary.changes[:limit]
     for outcome in shown:
-        status, _, rest = describe(outcome).partition("] ")
+        status, _, rest = describe(outcome, compact=True).partition("] ")
         who, _, what = rest.partition(": ")
         table.add_row(status.lstrip("["), who, what)
     hidden = len(summary.changes) - len(shown)
@@ -55,5 +61,6 @@ def summary_table(summary: RunSummary, limit: int | None = 50) -> Table:
         verb = "would create" if summary.dry_run else "created"
         table.caption = f"groups {verb}: {', '.join(summary.groups_created)}"
     if hidden > 0:
-        table.caption = (table.caption or "") + f"  (+{hidden} more: --json shows all)"
+        more = f"+{hidden} more: `hopsync runs show {summary.run_id}` or --json shows all"
+        table.caption = f"{table.caption}; {more}" if table.caption else more
     return table

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import structlog
 
+from shared.broker import HopsyncBroker
 from shared.charthop import ChartHopClient
 from shared.matching import match_people
 from shared.messages import aggregate_message, sync_message
@@ -19,7 +20,6 @@ from shared.okta import OktaClient
 from shared.rules import Rules
 from shared.runs import RunStore
 from shared.snapshot import managed_groups, snapshot_users
-from shared.broker import HopsyncBroker
 
 log = structlog.get_logger(__name__)
 
@@ -41,14 +41,19 @@ class Producer:
         people = [person async for person in self.charthop.list_people()]
         group_ids, missing = await managed_groups(self.okta, self.rules.groups, create=not dry_run)
         snapshots = await snapshot_users(self.okta, self.rules, group_ids)
-        self.runs.save_groups(run.run_id, {**{name: "" for name in missing}, **group_ids})
+        self.runs.save_groups(run.run_id, {**dict.fromkeys(missing, ""), **group_ids})
         if missing:
             run = run.model_copy(update={"groups_created": missing})
             self.runs.save_meta(run)
         matched = match_people(people, snapshots, self.rules)
         self.enqueue(run, matched.items, decided=matched.outcomes)
-        log.info("resync enqueued", run_id=run.run_id, people=len(people),
-                 okta_users=len(snapshots), messages=len(matched.items))
+        log.info(
+            "resync enqueued",
+            run_id=run.run_id,
+            people=len(people),
+            okta_users=len(snapshots),
+            messages=len(matched.items),
+        )
         return run.model_copy(update={"expected": len(matched.items) + len(matched.outcomes)})
 
     def enqueue(

@@ -34,7 +34,7 @@ from shared.errors import ApiError, HopsyncError
 MAINTENANCE_CHANCE = 50_000
 
 
-class HopsyncBroker(RedisBroker):  # type: ignore[misc]
+class HopsyncBroker(RedisBroker):
     """Dramatiq's Redis broker, plus enqueueing many messages in one round trip."""
 
     def enqueue_many(self, messages: Sequence[dramatiq.Message[Any]], chunk: int = 500) -> int:
@@ -72,7 +72,7 @@ class HopsyncBroker(RedisBroker):  # type: ignore[misc]
             self.heartbeat_timeout,
             self.dead_message_ttl,
             self._should_do_maintenance(command),
-            self._max_unpack_size(),
+            self._max_unpack_size(),  # type: ignore[no-untyped-call]
             message.options["redis_message_id"],
             message.encode(),
         ]
@@ -110,7 +110,7 @@ def build_broker(
         AsyncIO(),
         *extra_middleware,
     ]
-    broker = HopsyncBroker(
+    broker = HopsyncBroker(  # type: ignore[no-untyped-call]
         url=url if client is None else None,
         client=client,
         namespace=constants.DRAMATIQ_NAMESPACE,

@@ -68,6 +68,7 @@ def live_run_key(period: int) -> str:
     """String holding the id of the live run of one summary period (period = epoch // length)."""
     return f"{PREFIX}:live:run:{period}"
 
+
 SAFETY_WINDOW: Final = f"{PREFIX}:safety:live"  # sorted set of live writes in the rolling hour
 
 # Scheduler.
@@ -88,6 +89,7 @@ def webhook_seen_key(event_id: str) -> str:
 def scheduler_last_tick_key(job: str) -> str:
     """String holding the ISO date of a scheduler job's last completed tick."""
     return f"{SCHEDULER_LAST_TICK_PREFIX}:{job}"
+
 
 # Actor names, so producers can build messages without importing the workers.
 SYNC_ACTOR: Final = "sync_person"

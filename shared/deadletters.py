@@ -54,9 +54,9 @@ class DeadLetterStore:
             )
         return DeadLetter.model_validate_json(raw)
 
-    def list(self) -> list[DeadLetter]:
+    def entries(self) -> list[DeadLetter]:
         """Every dead letter, oldest first."""
-        ids = self.client.zrange(constants.DLQ_INDEX, 0, -1)
+        ids = [_text(value) for value in self.client.zrange(constants.DLQ_INDEX, 0, -1)]
         if not ids:
             return []
         raws = self.client.hmget(constants.DLQ_MESSAGES, ids)
@@ -73,7 +73,7 @@ class DeadLetterStore:
     def older_than(self, cutoff: datetime) -> list[str]:
         """Ids of dead letters that failed before a time."""
         raw = self.client.zrangebyscore(constants.DLQ_INDEX, "-inf", cutoff.timestamp())
-        return [value.decode() if isinstance(value, bytes) else str(value) for value in raw]
+        return [_text(value) for value in raw]
 
     def count(self) -> int:
         """How many dead letters are kept."""
@@ -83,3 +83,7 @@ class DeadLetterStore:
 def now() -> datetime:
     """The current time in UTC (a function so tests can see what a record was stamped with)."""
     return datetime.now(UTC)
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

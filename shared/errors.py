@@ -72,8 +72,9 @@ class ApiError(HopsyncError):
 
     retryable = False
 
-    def __init__(self, message: str, *, status: int | None = None, method: str = "",
-                 url: str = "") -> None:
+    def __init__(
+        self, message: str, *, status: int | None = None, method: str = "", url: str = ""
+    ) -> None:
         self.status = status
         self.method = method
         self.url = url
@@ -87,7 +88,7 @@ class TransportError(ApiError):
 
 
 class OktaError(ApiError):
-    """Raised when Okta answers with an error body; carries its errorCode, summary, causes and id."""
+    """Raised when Okta answers with an error body; carries errorCode, summary, causes and id."""
 
     def __init__(
         self,
@@ -131,7 +132,7 @@ class OktaAuthError(OktaError):
 
 
 class OktaForbiddenError(OktaError):
-    """Raised when the token lacks permission or the user's status forbids it (E0000006, E0000038)."""
+    """Raised when the token lacks a permission or the user's status forbids it (E0000006/38)."""
 
 
 class OktaNotFoundError(OktaError):

@@ -46,7 +46,9 @@ class RedactSecrets:
         return _AUTH_VALUE.sub(lambda match: f"{match[1]} {REDACTED}", text)
 
 
-def configure_logging(secrets: Iterable[str] = (), *, json: bool = True, level: str = "INFO") -> None:
+def configure_logging(
+    secrets: Iterable[str] = (), *, json: bool = True, level: str = "INFO"
+) -> None:
     """Send structlog (and the standard library's logging) to stderr as JSON lines."""
     redact = RedactSecrets(secrets)
     renderer: Any = (

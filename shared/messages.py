@@ -13,8 +13,11 @@ from shared.models import SyncItem, SyncMessage
 def sync_message(run_id: str, dry_run: bool, item: SyncItem) -> dramatiq.Message[Any]:
     """The message that syncs one item of a run."""
     body = SyncMessage(run_id=run_id, dry_run=dry_run, item=item)
-    return _message(constants.SYNC_QUEUE, constants.SYNC_ACTOR,
-                    body.model_dump(mode="json", exclude_defaults=True))
+    return _message(
+        constants.SYNC_QUEUE,
+        constants.SYNC_ACTOR,
+        body.model_dump(mode="json", exclude_defaults=True),
+    )
 
 
 def aggregate_message(run_id: str) -> dramatiq.Message[Any]:

@@ -1,4 +1,4 @@
-"""The pydantic models that cross process boundaries: sync messages, outcomes, runs and summaries."""
+"""Pydantic models that cross process boundaries: sync messages, outcomes, runs, summaries."""
 
 from __future__ import annotations
 
@@ -12,8 +12,15 @@ RunStatus = Literal["running", "aggregating", "completed", "held", "discarded"]
 OutcomeStatus = Literal[
     "unchanged", "updated", "created", "unmatched", "conflict", "deferred", "failed"
 ]
+# The order summaries list outcomes in: what needs attention first.
 OUTCOME_STATUSES: tuple[OutcomeStatus, ...] = (
-    "created", "updated", "unchanged", "unmatched", "conflict", "deferred", "failed"
+    "failed",
+    "conflict",
+    "updated",
+    "created",
+    "unmatched",
+    "deferred",
+    "unchanged",
 )
 
 

@@ -14,6 +14,9 @@ from shared.carrot import render
 from shared.models import FieldChange, OktaUserSnapshot, OutcomeStatus, PersonOutcome
 from shared.rules import Rules
 
+# Okta's UserProfile limits (official spec): a longer value is refused with E0000001.
+OKTA_MAX_LENGTHS = {"login": 100, "email": 100, "firstName": 50, "lastName": 50}
+
 
 @dataclass
 class PersonPlan:
@@ -84,24 +87,36 @@ def plan_person(
     if held_back is not None:
         return _with(base, *held_back)
     desired = rules.desired_profile(prepared)
+    too_long = over_length(desired)
+    if too_long:
+        return _with(base, "failed", too_long)
     groups = sorted(rules.desired_groups(prepared))
     if okta is None:
         if not settings.create_profiles:
             return _with(base, "unmatched", "no Okta user matches and create_profiles is off")
         base.status = "created"
         base.create_profile = {k: v for k, v in desired.items() if v is not None}
+        base.changes = [FieldChange(attribute=k, new=v) for k, v in base.create_profile.items()]
         base.activate_on_create = not future
         base.groups_added = groups
         return base
     if okta.status == "DEPROVISIONED":
         return _with(base, "conflict", f"Okta user {okta.id} is deactivated; reactivate it in Okta")
     _diff_existing(base, okta, desired, set(groups), set(rules.groups))
-    base.activate = (
-        settings.sync_new_hires and okta.status == "STAGED" and not future
-    )
+    base.activate = settings.sync_new_hires and okta.status == "STAGED" and not future
     if base.changes or base.groups_added or base.groups_removed or base.activate:
         base.status = "updated"
     return base
+
+
+def over_length(profile: Mapping[str, str | None]) -> str | None:
+    """Why Okta would reject a profile's lengths (its spec's limits), or None."""
+    for attribute, limit in OKTA_MAX_LENGTHS.items():
+        value = profile.get(attribute)
+        if value is not None and len(value) > limit:
+            return (f"{attribute} is {len(value)} characters, Okta allows {limit};"
+                    " shorten it in ChartHop")
+    return None
 
 
 def precheck(person: Mapping[str, Any], rules: Rules) -> tuple[OutcomeStatus, str] | None:
@@ -118,7 +133,7 @@ def plan_orphan(key: str, okta: OktaUserSnapshot, rules: Rules) -> PersonPlan:
     managed = set(rules.groups)
     removed = sorted(name for name in okta.group_names if name in managed)
     login = okta.profile.get(rules.config.match.okta_attribute)
-    plan = PersonPlan(
+    return PersonPlan(
         key=key,
         status="updated" if removed else "unchanged",
         name=_okta_name(okta.profile),
@@ -127,7 +142,6 @@ def plan_orphan(key: str, okta: OktaUserSnapshot, rules: Rules) -> PersonPlan:
         groups_removed=removed,
         reason="no ChartHop person matches this Okta user",
     )
-    return plan
 
 
 def _diff_existing(

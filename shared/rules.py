@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from config.settings import HopsyncConfig
 from shared.carrot import Clock, Compiled, compile_filter, compile_source, render
@@ -29,13 +30,14 @@ class Rules:
     @classmethod
     def build(cls, config: HopsyncConfig, clock: Clock | None = None) -> Rules:
         """Compile every field source and group filter of a configuration."""
-        real_clock: Clock = clock or date.today
+        real_clock: Clock = clock or _today_in(config.settings.timezone)
         fields = {
             attribute: compile_source(text, clock=real_clock)
             for attribute, text in config.profile_fields.items()
         }
-        groups = {group.name: compile_filter(group.query, clock=real_clock)
-                  for group in config.groups}
+        groups = {
+            group.name: compile_filter(group.query, clock=real_clock) for group in config.groups
+        }
         return cls(config=config, fields=fields, groups=groups, clock=real_clock)
 
     def today(self) -> date:
@@ -57,8 +59,10 @@ class Rules:
 
     def desired_profile(self, prepared: Mapping[str, Any]) -> dict[str, str | None]:
         """The Okta profile attributes the sources give for a prepared person."""
-        return {attribute: _text(render(source.evaluate(prepared)))
-                for attribute, source in self.fields.items()}
+        return {
+            attribute: _text(render(source.evaluate(prepared)))
+            for attribute, source in self.fields.items()
+        }
 
     def desired_groups(self, prepared: Mapping[str, Any]) -> set[str]:
         """The managed groups whose filters select a prepared person."""
@@ -84,6 +88,12 @@ class Rules:
         last = get_path(person, "name.last")
         name = " ".join(str(part) for part in (first, last) if part)
         return name or None
+
+
+def _today_in(timezone: str) -> Clock:
+    """A clock giving today's date in the configured time zone (start dates are local dates)."""
+    zone = ZoneInfo(timezone)
+    return lambda: datetime.now(zone).date()
 
 
 def normalize_match(value: Any) -> str | None:

@@ -32,7 +32,9 @@ local sealed = redis.call('hget', meta, 'sealed') == '1'
 if not sealed or expected < 0 or redis.call('hlen', outcomes) < expected then return 0 end
 local state = redis.call('hget', meta, 'aggregate')
 local now = tonumber(redis.call('time')[1])
-if not state or (string.sub(state, 1, 4) == 'due:' and now - tonumber(string.sub(state, 5)) > 30) then
+local stale = state and string.sub(state, 1, 4) == 'due:'
+  and now - tonumber(string.sub(state, 5)) > 30
+if not state or stale then
   redis.call('hset', meta, 'aggregate', 'due:' .. now)
   return 1
 end
@@ -42,7 +44,8 @@ return 0
 _SEAL = """
 local meta, outcomes = KEYS[1], KEYS[2]
 redis.call('hset', meta, 'expected', ARGV[1], 'sealed', '1')
-if redis.call('hlen', outcomes) >= tonumber(ARGV[1]) and not redis.call('hget', meta, 'aggregate') then
+local complete = redis.call('hlen', outcomes) >= tonumber(ARGV[1])
+if complete and not redis.call('hget', meta, 'aggregate') then
   redis.call('hset', meta, 'aggregate', 'due:' .. redis.call('time')[1])
   return 1
 end
@@ -67,8 +70,13 @@ class RunStore:
 
     def create(self, kind: RunKind, *, dry_run: bool = False, note: str = "") -> RunMeta:
         """Start a new run with no expected count yet (outcomes may arrive before it is sealed)."""
-        meta = RunMeta(run_id=new_run_id(kind), kind=kind, dry_run=dry_run,
-                       created_at=datetime.now(UTC), note=note)
+        meta = RunMeta(
+            run_id=new_run_id(kind),
+            kind=kind,
+            dry_run=dry_run,
+            created_at=datetime.now(UTC),
+            note=note,
+        )
         key = constants.run_key(meta.run_id)
         with self.client.pipeline() as pipe:
             pipe.hset(key, mapping={"meta": meta.model_dump_json()})
@@ -173,7 +181,8 @@ class RunStore:
         with self.client.pipeline() as pipe:
             pipe.delete(key)
             if groups:
-                pipe.hset(key, mapping=groups)
+                mapping: dict[str | bytes, str | bytes] = dict(groups.items())
+                pipe.hset(key, mapping=mapping)  # type: ignore[arg-type]
             pipe.expire(key, self.ttl_s)
             pipe.execute()
 

@@ -33,7 +33,7 @@ def build_summary(
         finished_at=finished_at,
         duration_s=round((finished_at - meta.created_at).total_seconds(), 3),
         counts={status: counts.get(status, 0) for status in OUTCOME_STATUSES},
-        okta_writes=sum(outcome.okta_writes for outcome in listed),
+        okta_writes=sum(outcome.okta_writes for outcome in listed) + len(meta.groups_created),
         groups_created=meta.groups_created,
         changes=changes,
     )
@@ -50,12 +50,21 @@ def headline(summary: RunSummary) -> str:
     )
 
 
-def describe(outcome: PersonOutcome) -> str:
-    """One line per person: who, and what changed (or why nothing could)."""
+def describe(outcome: PersonOutcome, *, compact: bool = False) -> str:
+    """One line per person: who, and what changed (or why nothing could).
+
+    Compact leaves out the attributes a new user is created with.
+    """
     who = outcome.name or outcome.match_value or outcome.key
     if outcome.match_value and outcome.name:
         who = f"{outcome.name} <{outcome.match_value}>"
-    parts = [f"{change.attribute}: {change.old!r} -> {change.new!r}" for change in outcome.changes]
+    if outcome.status == "created":
+        parts = ["new Okta user"] if compact else []
+        parts += [] if compact else [f"{c.attribute}={c.new!r}" for c in outcome.changes]
+    else:
+        parts = [
+            f"{change.attribute}: {change.old!r} -> {change.new!r}" for change in outcome.changes
+        ]
     parts += [f"+group {name}" for name in outcome.groups_added]
     parts += [f"-group {name}" for name in outcome.groups_removed]
     if outcome.activated:

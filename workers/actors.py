@@ -37,8 +37,12 @@ def sync_person(payload: dict[str, Any]) -> None:
     context = {"run_id": message.run_id, "person": message.item.key}
     with structlog.contextvars.bound_contextvars(**context):
         outcome = run_async(_bound(sync_item(runtime, message, retries=retries), context))
-        log.info("person synced", status=outcome.status, writes=outcome.okta_writes,
-                 dry_run=message.dry_run)
+        log.info(
+            "person synced",
+            status=outcome.status,
+            writes=outcome.okta_writes,
+            dry_run=message.dry_run,
+        )
     finish(runtime, message.run_id, [outcome])
 
 
@@ -51,8 +55,9 @@ def aggregate_run(run_id: str) -> None:
     if not runtime.runs.save_summary(summary):
         log.info("summary already stored", run_id=run_id)
         return
-    runtime.runs.save_meta(meta.model_copy(update={"status": "completed",
-                                                   "finished_at": summary.finished_at}))
+    runtime.runs.save_meta(
+        meta.model_copy(update={"status": "completed", "finished_at": summary.finished_at})
+    )
     log.info("run completed", run_id=run_id, counts=summary.counts, writes=summary.okta_writes)
 
 

@@ -1,4 +1,4 @@
-"""Carry out a person's plan against Okta: one create, or one partial update and membership calls."""
+"""Carry out a person's plan against Okta: one create, or a partial update and memberships."""
 
 from __future__ import annotations
 

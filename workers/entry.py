@@ -1,4 +1,4 @@
-"""The module Dramatiq's worker processes import: `dramatiq workers.entry` (what `hopsync worker` runs).
+"""The module Dramatiq's worker processes import (`hopsync worker` runs `dramatiq workers.entry`).
 
 It reads the configuration from $HOPSYNC_CONFIG and the secrets from the environment.
 """

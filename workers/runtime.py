@@ -46,7 +46,7 @@ class Runtime:
 
     loaded: LoadedConfig
     rules: Rules
-    redis: redis.Redis
+    client: redis.Redis
     runs: RunStore
     dead_letters: DeadLetterStore
     async_redis: Callable[[], aioredis.Redis] | None = None
@@ -64,7 +64,7 @@ class Runtime:
         return cls(
             loaded=loaded,
             rules=Rules.build(loaded.config),
-            redis=connection,
+            client=connection,
             runs=RunStore(connection, loaded.config.runs_ttl_days),
             dead_letters=DeadLetterStore(connection),
             async_redis=async_redis,
@@ -90,7 +90,9 @@ class Runtime:
         return self.clients.charthop
 
 
-async def open_clients(loaded: LoadedConfig, limiter_redis: aioredis.Redis | None = None) -> Clients:
+async def open_clients(
+    loaded: LoadedConfig, limiter_redis: aioredis.Redis | None = None
+) -> Clients:
     """Open one ClientSession and the Okta and ChartHop clients that share it."""
     config = loaded.config
     session = aiohttp.ClientSession()

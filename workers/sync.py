@@ -1,7 +1,7 @@
 """Sync one item of a run: load what is needed, plan it (pure), write the plan, record the outcome.
 
 A redelivered message whose outcome is already stored writes nothing again. A retried message
-reads the person and the Okta user fresh, since an earlier attempt may have written part of its plan.
+reads the person and the Okta user fresh: an earlier attempt may have written part of its plan.
 """
 
 from __future__ import annotations
@@ -24,8 +24,12 @@ async def sync_item(runtime: Runtime, message: SyncMessage, *, retries: int) -> 
         item = await refresh(runtime, item, group_ids)
     plan = make_plan(runtime, item)
     if plan is None:
-        return PersonOutcome(key=item.key, status="unchanged", person_id=item.person_id,
-                             reason="no longer in ChartHop")
+        return PersonOutcome(
+            key=item.key,
+            status="unchanged",
+            person_id=item.person_id,
+            reason="no longer in ChartHop",
+        )
     if not message.dry_run:
         await apply_plan(plan, runtime.okta(), group_ids)
     return plan.outcome()
@@ -72,7 +76,7 @@ async def run_group_ids(runtime: Runtime, run_id: str, *, create: bool) -> dict[
     wanted = list(runtime.rules.groups)
     known = runtime.runs.groups(run_id)
     if not all(name in known for name in wanted):
-        lock = runtime.redis.lock(constants.groups_lock_key(), timeout=120)
+        lock = runtime.client.lock(constants.groups_lock_key(), timeout=120)
         await asyncio.to_thread(lock.acquire)
         try:
             found, missing = await managed_groups(runtime.okta(), wanted, create=create)

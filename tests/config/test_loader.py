@@ -45,7 +45,10 @@ def test_the_example_file_loads_with_its_secrets_from_the_environment() -> None:
 def test_every_problem_is_listed_by_its_path(tmp_path: Path) -> None:
     data = example()
     data["okta"] = {"domain": "acme.okta.com", "rate_limit_share": 1.5, "colour": "red"}
-    data["groups"] = [{"name": "A", "query": "department:x"}, {"name": "B", "query": "department:&& title:vp"}]
+    data["groups"] = [
+        {"name": "A", "query": "department:x"},
+        {"name": "B", "query": "department:&& title:vp"},
+    ]
     data["settings"] = {"chat_webhook_url": "ftp://chat.example/hook", "daily_at": "25:00"}
     data["profile_fields"] = {"login": "contact.workEmail", "title": "nosuchfunction(title)"}
     problems = problems_of(write(tmp_path, data))
@@ -60,7 +63,11 @@ def test_every_problem_is_listed_by_its_path(tmp_path: Path) -> None:
 
 def test_missing_secrets_are_problems_named_after_their_variables() -> None:
     problems = problems_of(str(EXAMPLE), env={})
-    assert set(problems) == {"env.OKTA_API_TOKEN", "env.CHARTHOP_API_TOKEN", "env.HOPSYNC_WEBHOOK_SECRET"}
+    assert set(problems) == {
+        "env.OKTA_API_TOKEN",
+        "env.CHARTHOP_API_TOKEN",
+        "env.HOPSYNC_WEBHOOK_SECRET",
+    }
 
 
 def test_a_missing_file_says_how_to_point_at_one(tmp_path: Path) -> None:
@@ -75,8 +82,10 @@ def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
 
 def test_duplicate_group_names_are_reported(tmp_path: Path) -> None:
     data = example()
-    data["groups"] = [{"name": "Sales", "query": "department:sales"},
-                      {"name": "sales", "query": "department:sales"}]
+    data["groups"] = [
+        {"name": "Sales", "query": "department:sales"},
+        {"name": "sales", "query": "department:sales"},
+    ]
     problems = problems_of(write(tmp_path, data))
     assert problems["groups[1].name"] == "duplicates groups[0].name"
 

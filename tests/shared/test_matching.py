@@ -8,8 +8,12 @@ from tests.shared.factories import okta_profile, person, rules
 
 
 def user(user_id: str, login: str, groups: tuple[str, ...] = ()) -> OktaUserSnapshot:
-    return OktaUserSnapshot(id=user_id, status="ACTIVE",
-                            profile=okta_profile(login=login, email=login), group_names=list(groups))
+    return OktaUserSnapshot(
+        id=user_id,
+        status="ACTIVE",
+        profile=okta_profile(login=login, email=login),
+        group_names=list(groups),
+    )
 
 
 def test_people_match_okta_users_by_login_case_insensitively() -> None:
@@ -20,7 +24,9 @@ def test_people_match_okta_users_by_login_case_insensitively() -> None:
 
 
 def test_two_people_sharing_a_match_value_are_both_conflicts() -> None:
-    result = match_people([person(id="p1"), person(id="p2")], [user("u1", "ada.lovelace@acme.example")], rules())
+    result = match_people(
+        [person(id="p1"), person(id="p2")], [user("u1", "ada.lovelace@acme.example")], rules()
+    )
     assert result.items == []
     assert {o.key for o in result.outcomes} == {"p1", "p2"}
     assert all(o.status == "conflict" for o in result.outcomes)
@@ -34,13 +40,18 @@ def test_a_person_without_match_value_is_a_conflict_without_a_message() -> None:
 
 def test_a_future_hire_is_deferred_and_keeps_their_okta_user_out_of_orphans() -> None:
     hire = person(startDate="2027-01-04")
-    result = match_people([hire], [user("u1", "ada.lovelace@acme.example", ("Engineering",))], rules())
+    result = match_people(
+        [hire], [user("u1", "ada.lovelace@acme.example", ("Engineering",))], rules()
+    )
     assert [o.status for o in result.outcomes] == ["deferred"]
     assert result.items == []
 
 
 def test_okta_users_in_managed_groups_that_match_nobody_are_enqueued_for_removal() -> None:
-    okta_users = [user("u1", "ada.lovelace@acme.example"), user("u2", "gone@acme.example", ("Managers",)),
-                  user("u3", "admin@acme.example", ("VPN",))]
+    okta_users = [
+        user("u1", "ada.lovelace@acme.example"),
+        user("u2", "gone@acme.example", ("Managers",)),
+        user("u3", "admin@acme.example", ("VPN",)),
+    ]
     result = match_people([person()], okta_users, rules())
     assert sorted(item.key for item in result.items) == ["okta:u2", "p1"]

@@ -7,9 +7,12 @@ from shared.plan import plan_orphan, plan_person
 from tests.shared.factories import okta_profile, person, rules
 
 
-def okta(status: str = "ACTIVE", groups: tuple[str, ...] = ("Engineering",), **profile: object) -> OktaUserSnapshot:
-    return OktaUserSnapshot(id="u1", status=status, profile=okta_profile(**profile),
-                            group_names=list(groups))
+def okta(
+    status: str = "ACTIVE", groups: tuple[str, ...] = ("Engineering",), **profile: object
+) -> OktaUserSnapshot:
+    return OktaUserSnapshot(
+        id="u1", status=status, profile=okta_profile(**profile), group_names=list(groups)
+    )
 
 
 def test_a_person_already_in_sync_plans_nothing() -> None:
@@ -93,8 +96,9 @@ def test_a_future_hire_is_created_staged_when_new_hires_sync_early() -> None:
 
 
 def test_a_staged_user_whose_start_date_came_is_activated() -> None:
-    plan = plan_person("p1", person(startDate="2026-11-28"), okta(status="STAGED"),
-                       rules(sync_new_hires=True))
+    plan = plan_person(
+        "p1", person(startDate="2026-11-28"), okta(status="STAGED"), rules(sync_new_hires=True)
+    )
     assert plan.activate is True
     assert plan.status == "updated"
 
@@ -109,3 +113,10 @@ def test_an_okta_only_member_leaves_managed_groups_only() -> None:
     plan = plan_orphan("okta:u9", okta(groups=("Engineering", "Managers", "VPN")), rules())
     assert plan.groups_removed == ["Engineering", "Managers"]
     assert plan.status == "updated"
+
+
+def test_a_value_longer_than_okta_allows_fails_the_person_without_a_call() -> None:
+    plan = plan_person("p1", person(name={"first": "Ada", "last": "X" * 51}), okta(), rules())
+    assert plan.status == "failed"
+    assert "lastName is 51 characters, Okta allows 50" in (plan.reason or "")
+    assert plan.changes == []

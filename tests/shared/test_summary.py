@@ -16,9 +16,13 @@ def meta(dry_run: bool = False) -> RunMeta:
 
 OUTCOMES = [
     PersonOutcome(key="a", status="unchanged"),
-    PersonOutcome(key="b", status="updated", name="Ada Lovelace",
-                  changes=[FieldChange(attribute="title", old="Engineer", new="CTO")],
-                  groups_added=["Managers"]),
+    PersonOutcome(
+        key="b",
+        status="updated",
+        name="Ada Lovelace",
+        changes=[FieldChange(attribute="title", old="Engineer", new="CTO")],
+        groups_added=["Managers"],
+    ),
     PersonOutcome(key="c", status="created", name="Alan Turing", groups_added=["Engineering"]),
     PersonOutcome(key="d", status="failed", name="Grace Hopper", reason="OktaServerError: 500"),
 ]
@@ -35,7 +39,7 @@ def test_counts_cover_every_status_and_writes_are_added_up() -> None:
 
 def test_every_change_is_listed_and_unchanged_people_are_not() -> None:
     summary = build_summary(meta(), OUTCOMES, START)
-    assert [o.key for o in summary.changes] == ["c", "b", "d"]
+    assert [o.key for o in summary.changes] == ["d", "b", "c"]  # failures first
     text = render_text(summary)
     assert "title: 'Engineer' -> 'CTO'" in text
     assert "+group Managers" in text

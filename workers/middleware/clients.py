@@ -9,10 +9,11 @@ from dramatiq.middleware import Middleware
 from workers.runtime import current, run_async
 
 
-class ApiClients(Middleware):  # type: ignore[misc]
+class ApiClients(Middleware):
     """Opens one aiohttp session per worker process on Dramatiq's event loop."""
 
-    def after_worker_boot(self, broker: Any, worker: Any) -> None:
+    def before_worker_boot(self, broker: Any, worker: Any) -> None:
+        # Runs after the AsyncIO middleware started the loop, before any message is consumed.
         runtime = current()
         run_async(runtime.open_clients())
 

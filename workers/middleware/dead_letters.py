@@ -18,7 +18,7 @@ log = structlog.get_logger(__name__)
 ERROR_OPTION = "hopsync_error"
 
 
-class DeadLetters(Middleware):  # type: ignore[misc]
+class DeadLetters(Middleware):
     """On a message's last failure: store it in hopsync's dead-letter queue, then nack it.
 
     Storing happens before the nack, so a crash in between redelivers the message rather than
@@ -52,14 +52,24 @@ class DeadLetters(Middleware):  # type: ignore[misc]
             message=message.asdict(),
         )
         runtime.dead_letters.add(letter)
-        log.warning("message dead-lettered", message_id=letter.id, actor=letter.actor,
-                    run_id=letter.run_id, person=letter.item_key, error=error)
+        log.warning(
+            "message dead-lettered",
+            message_id=letter.id,
+            actor=letter.actor,
+            run_id=letter.run_id,
+            person=letter.item_key,
+            error=error,
+        )
         if sync is not None:
             from workers.actors import finish
 
-            outcome = PersonOutcome(key=sync.item.key, status="failed",
-                                    person_id=sync.item.person_id, reason=error,
-                                    name=_person_name(runtime.rules, sync))
+            outcome = PersonOutcome(
+                key=sync.item.key,
+                status="failed",
+                person_id=sync.item.person_id,
+                reason=error,
+                name=_person_name(runtime.rules, sync),
+            )
             finish(runtime, sync.run_id, [outcome])
 
 
