@@ -10,7 +10,6 @@ from aiohttp.typedefs import Handler
 from redis import Redis
 
 from shared.deadletters import DeadLetterStore
-
 from tests.e2e.conftest import World, assert_in_sync, desired_state, okta_state, resync
 
 pytestmark = pytest.mark.slow
@@ -154,13 +153,20 @@ def test_a_message_that_fails_for_good_is_dead_lettered_counted_and_the_run_comp
             body = await request.read()
             if victim_login[0].encode() in body:
                 reset = str(int(time.time()) + 60)
-                headers = {"X-Rate-Limit-Limit": "600", "X-Rate-Limit-Remaining": "599",
-                           "X-Rate-Limit-Reset": reset}
+                headers = {
+                    "X-Rate-Limit-Limit": "600",
+                    "X-Rate-Limit-Remaining": "599",
+                    "X-Rate-Limit-Reset": reset,
+                }
                 return web.json_response(OKTA_500, status=500, headers=headers)
         return await handler(request)
 
-    sim = world(people=PEOPLE, existing=0.0, okta_middlewares=[refuse_victim],
-                config={"okta": {"max_retries": 1}})
+    sim = world(
+        people=PEOPLE,
+        existing=0.0,
+        okta_middlewares=[refuse_victim],
+        config={"okta": {"max_retries": 1}},
+    )
     victim = sorted(sim.charthop.people)[3]
     victim_login.append(sim.charthop.people[victim]["contact"]["workEmail"])
     summary = resync(sim)
