@@ -1,0 +1,200 @@
+"""The live flusher: turns due live-sync entries into sync messages of the period's live run.
+
+Every ``interval_s`` it claims due entries (LiveQueue), resolves job-only entries to their person
+through ChartHop, counts the messages into the live run of the current period, enqueues one
+fresh-read sync message per person, releases the entries, and seals live runs whose period ended.
+An entry is released only after its message is on the queue, so a flusher that dies mid-way
+leaves it in flight until its lease expires and another flusher claims it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import redis
+import structlog
+
+from config.settings import SettingsConfig
+from producers.live_queue import PERSON, Claim, LiveQueue, Target, parse_member
+from producers.live_runs import LiveRuns
+from shared.broker import HopsyncBroker
+from shared.charthop import ChartHopClient
+from shared.errors import HopsyncError
+from shared.messages import sync_message
+from shared.models import SyncItem
+from shared.runs import RunStore
+
+log = structlog.get_logger(__name__)
+
+_RESOLVE_CONCURRENCY = 8  # ChartHop look-ups of job-only entries running at once
+
+Clock = Callable[[], float]
+JobResolver = Callable[[str], Awaitable[str | None]]
+"""``job id -> person id`` (None when no person holds the job); raises HopsyncError on failure."""
+
+
+@dataclass(frozen=True)
+class LiveOptions:
+    """How the flusher runs: period length, sealing grace, lease, tick interval and batch size."""
+
+    period_s: float = 900.0
+    grace_s: float = 30.0
+    lease_s: float = 60.0
+    interval_s: float = 0.5
+    batch: int = 500
+
+    @classmethod
+    def from_settings(cls, settings: SettingsConfig) -> LiveOptions:
+        """Options for the configured summary period (``live_summary_minutes``)."""
+        return cls(period_s=settings.live_summary_minutes * 60.0)
+
+
+@dataclass
+class FlushReport:
+    """What one tick did."""
+
+    claimed: int = 0
+    enqueued: int = 0
+    dropped: list[str] = field(default_factory=list)
+    retry: list[str] = field(default_factory=list)
+    run_id: str | None = None
+    sealed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Batch:
+    """A claim sorted into people to sync, members to drop, and members to leave for retry."""
+
+    people: dict[str, list[str]] = field(default_factory=dict)  # person id -> members
+    dropped: list[str] = field(default_factory=list)
+    retry: list[str] = field(default_factory=list)
+
+
+def charthop_job_resolver(client: ChartHopClient) -> JobResolver:
+    """A resolver that asks ChartHop which person holds a job (``q=jobId=<id>``)."""
+
+    async def resolve(job_id: str) -> str | None:
+        async for person in client.list_people(q=f"jobId={job_id}", fields=["id"], limit=1):
+            person_id = person.get("id")
+            return str(person_id) if person_id else None
+        return None
+
+    return resolve
+
+
+class LiveFlusher:
+    """Claims due live entries and enqueues their sync messages; safe to run in many replicas."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        broker: HopsyncBroker,
+        runs: RunStore,
+        options: LiveOptions | None = None,
+        *,
+        resolve_job: JobResolver | None = None,
+        clock: Clock = time.time,
+    ) -> None:
+        self.options = options or LiveOptions()
+        self.broker = broker
+        self.queue = LiveQueue(client)
+        self.live_runs = LiveRuns(
+            client, runs, broker, period_s=self.options.period_s, grace_s=self.options.grace_s
+        )
+        self.runs = runs
+        self.resolve_job = resolve_job
+        self.clock = clock
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        """Tick every ``interval_s`` until ``stop`` is set; a failed tick is logged and retried."""
+        while not stop.is_set():
+            try:
+                await self.tick()
+            except (redis.RedisError, OSError) as exc:
+                log.warning("live flush failed: Redis unavailable; retrying", error=str(exc))
+            except Exception:
+                # The loop must outlive any failure: the entries wait in Redis meanwhile.
+                log.exception("live flush failed; retrying")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=self.options.interval_s)
+
+    async def tick(self) -> FlushReport:
+        """One pass: claim, resolve, enqueue, release, then seal ended periods."""
+        claim = await asyncio.to_thread(
+            self.queue.claim, self.clock(), self.options.lease_s, self.options.batch
+        )
+        report = FlushReport(claimed=len(claim.members))
+        if claim.members:
+            batch = await self._sort(claim.members)
+            report.dropped, report.retry = batch.dropped, batch.retry
+            report.run_id = await asyncio.to_thread(self._enqueue, claim, batch)
+            report.enqueued = len(batch.people)
+        report.sealed = await asyncio.to_thread(self.live_runs.seal_ended, self.clock())
+        return report
+
+    async def _sort(self, members: list[str]) -> _Batch:
+        batch = _Batch()
+        jobs: list[Target] = []
+        for member in members:
+            target = parse_member(member)
+            if target is None:
+                log.warning("live entry of unknown shape dropped", member=member)
+                batch.dropped.append(member)
+            elif target.kind == PERSON:
+                batch.people.setdefault(target.id, []).append(member)
+            else:
+                jobs.append(target)
+        limit = asyncio.Semaphore(_RESOLVE_CONCURRENCY)
+
+        async def resolve(job: Target) -> None:
+            async with limit:
+                await self._resolve(job, batch)
+
+        await asyncio.gather(*(resolve(job) for job in jobs))
+        return batch
+
+    async def _resolve(self, target: Target, batch: _Batch) -> None:
+        if self.resolve_job is None:
+            log.warning("job event dropped: no ChartHop client to resolve it", job_id=target.id)
+            batch.dropped.append(target.member)
+            return
+        try:
+            person_id = await self.resolve_job(target.id)
+        except HopsyncError as error:
+            # Left in flight: its lease expires and a later tick tries ChartHop again.
+            log.warning("job not resolved; will retry", job_id=target.id, error=str(error))
+            batch.retry.append(target.member)
+            return
+        if person_id is None:
+            log.info("job event dropped: no person holds the job", job_id=target.id)
+            batch.dropped.append(target.member)
+            return
+        batch.people.setdefault(person_id, []).append(target.member)
+
+    def _enqueue(self, claim: Claim, batch: _Batch) -> str | None:
+        run_id: str | None = None
+        if batch.people:
+            # The period is read after resolving jobs, which may have taken a while.
+            now = self.clock()
+            run_id = self.live_runs.run_for(now)
+            stamp = int(now * 1000)
+            messages = [
+                sync_message(run_id, False, _item(person_id, stamp)) for person_id in batch.people
+            ]
+            self.runs.add_enqueued(run_id, len(messages))
+            self.broker.enqueue_many(messages)
+            log.info("live sync enqueued", run_id=run_id, people=len(messages))
+        handled = [member for members in batch.people.values() for member in members]
+        self.queue.release(claim, handled + batch.dropped)
+        return run_id
+
+
+def _item(person_id: str, stamp_ms: int) -> SyncItem:
+    # The key must be unique per message: a run completes on as many outcomes as messages.
+    key = f"{person_id}@{stamp_ms}.{secrets.token_hex(3)}"
+    return SyncItem(key=key, person_id=person_id, snapshot=False)

@@ -1,0 +1,113 @@
+"""The live-sync queue in Redis: pending entries by due time, claimed entries by lease expiry.
+
+The webhook receiver adds ``person:<id>`` or ``job:<id>`` members to LIVE_PENDING (ZADD NX, so
+a burst keeps its first due time). A flusher claims due members by moving them to LIVE_INFLIGHT
+scored by a lease expiry, enqueues their sync messages, then releases them. A member whose lease
+expired (its flusher died) goes back to LIVE_PENDING, due at once, in the same claim script.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final, Literal
+
+import redis
+
+from shared import constants
+
+PERSON: Final = "person"
+JOB: Final = "job"
+TargetKind = Literal["person", "job"]
+
+# Expired leases go back to pending (due now unless already due sooner), then due members move
+# to in-flight under the new lease. One script, so two flushers never claim the same member.
+_CLAIM = """
+local pending, inflight = KEYS[1], KEYS[2]
+local now, lease, limit = ARGV[1], ARGV[2], tonumber(ARGV[3])
+for _, member in ipairs(redis.call('zrangebyscore', inflight, '-inf', now)) do
+  redis.call('zrem', inflight, member)
+  local due = redis.call('zscore', pending, member)
+  if not due or tonumber(due) > tonumber(now) then
+    redis.call('zadd', pending, now, member)
+  end
+end
+local claimed = redis.call('zrangebyscore', pending, '-inf', now, 'LIMIT', 0, limit)
+for _, member in ipairs(claimed) do
+  redis.call('zrem', pending, member)
+  redis.call('zadd', inflight, lease, member)
+end
+return claimed
+"""
+
+# Only the holder of a lease releases it: a member re-claimed after its lease expired carries
+# another lease, which this caller must not remove.
+_RELEASE = """
+local inflight, lease, released = KEYS[1], tonumber(ARGV[1]), 0
+for i = 2, #ARGV do
+  local score = redis.call('zscore', inflight, ARGV[i])
+  if score and tonumber(score) == lease then
+    redis.call('zrem', inflight, ARGV[i])
+    released = released + 1
+  end
+end
+return released
+"""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a pending entry names: a person, or a job still to be resolved to its person."""
+
+    kind: TargetKind
+    id: str
+
+    @property
+    def member(self) -> str:
+        """The sorted-set member, ``person:<id>`` or ``job:<id>``."""
+        return f"{self.kind}:{self.id}"
+
+
+def parse_member(member: str) -> Target | None:
+    """The target a member names, or None when it is not ``person:<id>`` or ``job:<id>``."""
+    kind, _, target_id = member.partition(":")
+    if kind == PERSON and target_id:
+        return Target(PERSON, target_id)
+    if kind == JOB and target_id:
+        return Target(JOB, target_id)
+    return None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Members claimed together under one lease (the lease is what releases them)."""
+
+    members: list[str]
+    lease_until: float
+
+
+class LiveQueue:
+    """Claims and releases live-sync entries atomically (synchronous Redis)."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self.client = client
+        self._claim = client.register_script(_CLAIM)
+        self._release = client.register_script(_RELEASE)
+
+    def claim(self, now: float, lease_s: float, limit: int) -> Claim:
+        """Move up to ``limit`` members due by ``now`` to in-flight for ``lease_s`` seconds."""
+        lease_until = now + lease_s
+        keys = [constants.LIVE_PENDING, constants.LIVE_INFLIGHT]
+        raw = self._claim(keys=keys, args=[repr(now), repr(lease_until), limit])
+        return Claim(members=[_text(member) for member in raw], lease_until=lease_until)
+
+    def release(self, claim: Claim, members: Sequence[str]) -> int:
+        """Remove handled members of a claim from in-flight; returns how many were removed."""
+        if not members:
+            return 0
+        args = [repr(claim.lease_until), *members]
+        return int(self._release(keys=[constants.LIVE_INFLIGHT], args=args))
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

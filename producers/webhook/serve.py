@@ -1,0 +1,53 @@
+"""Serve the webhook receiver (``hopsync webhook``), with the live flusher in the background."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import structlog
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+
+from config.loader import LoadedConfig
+from producers.live import LiveOptions
+from producers.live_runner import flusher_running
+from producers.webhook.app import WEBHOOK_PATH, CleanupContext, create_app
+
+log = structlog.get_logger(__name__)
+
+
+class PathOnlyAccessLogger(AbstractAccessLogger):
+    """Access lines without the query string: a sender may put the secret in ``?token=``."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        """Log method, path, status and duration of one request."""
+        log.info(
+            "http request",
+            method=request.method,
+            path=request.path,
+            status=response.status,
+            duration_ms=round(time * 1000, 1),
+        )
+
+
+def flusher_context(loaded: LoadedConfig, options: LiveOptions | None = None) -> CleanupContext:
+    """An aiohttp cleanup context that runs the live flusher while the app runs."""
+
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        async with flusher_running(loaded, options=options):
+            yield
+
+    return context
+
+
+def serve(loaded: LoadedConfig, host: str, port: int) -> None:
+    """Serve ``POST /webhooks/charthop`` on ``host:port`` until interrupted (blocking).
+
+    With settings.live_sync on, the live flusher runs in the same process; several replicas may
+    run side by side on one Redis. Raises ConfigError when HOPSYNC_WEBHOOK_SECRET is not set.
+    """
+    live_sync = loaded.config.settings.live_sync
+    background = [flusher_context(loaded)] if live_sync else []
+    app = create_app(loaded, background=background)
+    log.info("webhook receiver starting", url=f"http://{host}:{port}{WEBHOOK_PATH}", live=live_sync)
+    web.run_app(app, host=host, port=port, print=None, access_log_class=PathOnlyAccessLogger)

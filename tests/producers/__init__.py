@@ -1,0 +1,1 @@
+"""Tests of the producers: resync, live sync, the webhook receiver."""

@@ -1,0 +1,223 @@
+"""The live flusher: claims due entries, resolves jobs, enqueues one fresh-read sync each."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+
+import aiohttp
+import pytest
+import redis
+from pydantic import SecretStr
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+from structlog.testing import capture_logs
+
+from producers.live import JobResolver, LiveFlusher, LiveOptions, charthop_job_resolver
+from producers.live_queue import LiveQueue
+from shared import constants
+from shared.broker import build_broker
+from shared.charthop import ChartHopClient, ChartHopSettings
+from shared.errors import ChartHopError
+from shared.runs import RunStore
+from sim.charthop import DEFAULT_TOKEN, FakeChartHop, create_app
+from sim.server import BackgroundServer
+from tests.producers.live_support import FakeClock, inflight, pending, sync_bodies
+
+NO_RETRY = Retry(NoBackoff(), 0)
+OPTIONS = LiveOptions(period_s=1.0, grace_s=0.2, lease_s=5.0, interval_s=0.05)
+
+
+@pytest.fixture
+def client(redis_url: str) -> Iterator[redis.Redis]:
+    connection = redis.Redis.from_url(redis_url)
+    yield connection
+    connection.close()
+
+
+def make_flusher(
+    client: redis.Redis, clock: FakeClock, resolve_job: JobResolver | None = None
+) -> LiveFlusher:
+    broker = build_broker(client=client)
+    return LiveFlusher(
+        client, broker, RunStore(client), OPTIONS, resolve_job=resolve_job, clock=clock
+    )
+
+
+def add_pending(client: redis.Redis, **due: float) -> None:
+    members: dict[str, float] = {name.replace("_", ":"): at for name, at in due.items()}
+    client.zadd(constants.LIVE_PENDING, members)
+
+
+def test_due_entries_become_one_fresh_read_sync_message_each_in_the_live_run(
+    client: redis.Redis,
+) -> None:
+    clock = FakeClock()
+    add_pending(client, person_p1=clock.now - 1, person_p2=clock.now)
+    report = asyncio.run(make_flusher(client, clock).tick())
+    bodies = sync_bodies(client)
+    assert report.claimed == 2 and report.enqueued == 2
+    assert sorted(body.item.person_id or "" for body in bodies) == ["p1", "p2"]
+    assert {body.run_id for body in bodies} == {report.run_id}
+    assert all(not body.item.snapshot and not body.dry_run for body in bodies)
+    assert len({body.item.key for body in bodies}) == 2
+    assert all(body.item.key.startswith(f"{body.item.person_id}@") for body in bodies)
+    assert report.run_id is not None and report.run_id.startswith("live-")
+    assert RunStore(client).enqueued(report.run_id) == 2
+    assert pending(client) == {} and inflight(client) == {}
+
+
+def test_entries_not_yet_due_stay_pending(client: redis.Redis) -> None:
+    clock = FakeClock()
+    add_pending(client, person_p1=clock.now + 3)
+    report = asyncio.run(make_flusher(client, clock).tick())
+    assert report.claimed == 0 and sync_bodies(client) == []
+    assert pending(client) == {"person:p1": clock.now + 3}
+    assert client.zcard(constants.RUNS_INDEX) == 0
+
+
+def test_an_entry_whose_lease_expired_is_claimed_again(client: redis.Redis) -> None:
+    clock = FakeClock()
+    client.zadd(constants.LIVE_INFLIGHT, {"person:p1": clock.now - 0.5})
+    report = asyncio.run(make_flusher(client, clock).tick())
+    assert report.claimed == 1
+    assert [body.item.person_id for body in sync_bodies(client)] == ["p1"]
+    assert inflight(client) == {} and pending(client) == {}
+
+
+def test_an_entry_under_a_live_lease_is_left_to_its_flusher(client: redis.Redis) -> None:
+    clock = FakeClock()
+    client.zadd(constants.LIVE_INFLIGHT, {"person:p1": clock.now + 2})
+    report = asyncio.run(make_flusher(client, clock).tick())
+    assert report.claimed == 0 and sync_bodies(client) == []
+    assert inflight(client) == {"person:p1": clock.now + 2}
+
+
+def test_two_flushers_never_claim_the_same_entry(client: redis.Redis) -> None:
+    clock = FakeClock()
+    add_pending(client, **{f"person_p{n}": clock.now - 1 for n in range(10)})
+    first, second = LiveQueue(client), LiveQueue(client)
+    a = first.claim(clock.now, 5, limit=6)
+    b = second.claim(clock.now, 5, limit=6)
+    assert len(a.members) == 6 and len(b.members) == 4
+    assert set(a.members).isdisjoint(b.members)
+    assert set(inflight(client)) == set(a.members) | set(b.members)
+
+
+def test_a_late_flusher_does_not_release_an_entry_claimed_again_after_its_lease(
+    client: redis.Redis,
+) -> None:
+    clock = FakeClock()
+    add_pending(client, person_p1=clock.now)
+    stalled, other = LiveQueue(client), LiveQueue(client)
+    late = stalled.claim(clock.now, 5, limit=10)
+    clock.advance(6)
+    again = other.claim(clock.now, 5, limit=10)
+    assert late.members == again.members == ["person:p1"]
+    assert stalled.release(late, late.members) == 0
+    assert inflight(client) == {"person:p1": clock.now + 5}
+    assert other.release(again, again.members) == 1 and inflight(client) == {}
+
+
+def test_a_job_entry_is_synced_as_the_person_holding_the_job(client: redis.Redis) -> None:
+    asked: list[str] = []
+
+    async def resolve(job_id: str) -> str | None:
+        asked.append(job_id)
+        return "p7"
+
+    clock = FakeClock()
+    add_pending(client, job_j7=clock.now)
+    asyncio.run(make_flusher(client, clock, resolve).tick())
+    assert asked == ["j7"]
+    assert [body.item.person_id for body in sync_bodies(client)] == ["p7"]
+    assert inflight(client) == {}
+
+
+def test_a_person_named_directly_and_by_job_gets_one_message(client: redis.Redis) -> None:
+    async def resolve(job_id: str) -> str | None:
+        return "p1"
+
+    clock = FakeClock()
+    add_pending(client, person_p1=clock.now, job_j1=clock.now)
+    report = asyncio.run(make_flusher(client, clock, resolve).tick())
+    assert report.claimed == 2 and report.enqueued == 1
+    assert [body.item.person_id for body in sync_bodies(client)] == ["p1"]
+    assert inflight(client) == {}
+
+
+def test_a_job_nobody_holds_is_dropped(client: redis.Redis) -> None:
+    async def resolve(job_id: str) -> str | None:
+        return None
+
+    clock = FakeClock()
+    add_pending(client, job_j9=clock.now)
+    report = asyncio.run(make_flusher(client, clock, resolve).tick())
+    assert report.dropped == ["job:j9"] and sync_bodies(client) == []
+    assert inflight(client) == {} and pending(client) == {}
+    assert client.zcard(constants.RUNS_INDEX) == 0
+
+
+def test_a_job_entry_without_a_resolver_is_dropped(client: redis.Redis) -> None:
+    clock = FakeClock()
+    add_pending(client, job_j9=clock.now)
+    report = asyncio.run(make_flusher(client, clock).tick())
+    assert report.dropped == ["job:j9"] and inflight(client) == {}
+
+
+def test_a_job_chartHop_cannot_resolve_now_stays_in_flight_for_a_retry(
+    client: redis.Redis,
+) -> None:
+    async def resolve(job_id: str) -> str | None:
+        raise ChartHopError("ChartHop answered 503", status=503)
+
+    clock = FakeClock()
+    add_pending(client, job_j3=clock.now, person_p1=clock.now)
+    report = asyncio.run(make_flusher(client, clock, resolve).tick())
+    assert report.retry == ["job:j3"]
+    assert [body.item.person_id for body in sync_bodies(client)] == ["p1"]
+    assert inflight(client) == {"job:j3": clock.now + OPTIONS.lease_s}
+
+
+def test_an_entry_of_unknown_shape_is_dropped(client: redis.Redis) -> None:
+    clock = FakeClock()
+    client.zadd(constants.LIVE_PENDING, {"team:t1": clock.now, "person:": clock.now})
+    report = asyncio.run(make_flusher(client, clock).tick())
+    assert sorted(report.dropped) == ["person:", "team:t1"]
+    assert sync_bodies(client) == [] and inflight(client) == {}
+
+
+def test_the_charthop_resolver_finds_the_person_holding_a_job() -> None:
+    fake = FakeChartHop.generated(8, seed=3)
+    person = list(fake.people.values())[5]
+
+    async def resolve(url: str) -> tuple[str | None, str | None]:
+        settings = ChartHopSettings(base_url=url, org="acme", token=SecretStr(DEFAULT_TOKEN))
+        async with aiohttp.ClientSession() as session:
+            resolver = charthop_job_resolver(ChartHopClient(settings, session))
+            return await resolver(person["jobId"]), await resolver("no-such-job")
+
+    with BackgroundServer(create_app(fake)) as server:
+        found, missing = asyncio.run(resolve(server.url))
+    assert (found, missing) == (person["id"], None)
+
+
+def test_the_loop_outlives_an_unreachable_redis_and_stops_when_asked() -> None:
+    dead = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2, retry=NO_RETRY)
+    flusher = LiveFlusher(dead, build_broker(client=dead), RunStore(dead), OPTIONS)
+
+    async def run_briefly() -> float:
+        stop = asyncio.Event()
+        task = asyncio.create_task(flusher.run_forever(stop))
+        await asyncio.sleep(0.3)
+        stop.set()
+        started = time.monotonic()
+        await asyncio.wait_for(task, timeout=5)
+        return time.monotonic() - started
+
+    with capture_logs() as logs:
+        assert asyncio.run(run_briefly()) < 2
+    dead.close()
+    failures = [entry for entry in logs if entry["event"].startswith("live flush failed")]
+    assert failures and all("Error" in entry["error"] for entry in failures)

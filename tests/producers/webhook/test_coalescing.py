@@ -1,0 +1,65 @@
+"""Coalescing: a burst of events for one person within the window becomes one sync message."""
+
+from __future__ import annotations
+
+import asyncio
+
+import redis
+
+from producers.live import LiveFlusher, LiveOptions
+from shared.broker import build_broker
+from shared.runs import RunStore
+from tests.producers.live_support import FakeClock, pending, sync_bodies
+from tests.producers.webhook.conftest import Serve, person_event
+
+
+def flush(client: redis.Redis, clock: FakeClock) -> None:
+    options = LiveOptions(period_s=60, grace_s=1)
+    flusher = LiveFlusher(
+        client, build_broker(client=client), RunStore(client), options, clock=clock
+    )
+    asyncio.run(flusher.tick())
+
+
+def test_a_burst_of_twenty_events_for_one_person_becomes_one_sync_message(
+    serve: Serve, client: redis.Redis
+) -> None:
+    clock = FakeClock()
+    webhook = serve(clock=clock, live_coalesce_seconds=5)
+    first = clock.now
+    for n in range(20):
+        assert webhook.send(person_event("p1", event_id=f"e{n}")).status == 202
+        clock.advance(0.2)
+    assert pending(client) == {"person:p1": first + 5}  # later events did not push it back
+    flush(client, clock)
+    assert sync_bodies(client) == []  # 4 s after the first event: still coalescing
+    clock.now = first + 5
+    flush(client, clock)
+    assert [body.item.person_id for body in sync_bodies(client)] == ["p1"]
+
+
+def test_events_for_three_people_become_three_sync_messages(
+    serve: Serve, client: redis.Redis
+) -> None:
+    clock = FakeClock()
+    webhook = serve(clock=clock, live_coalesce_seconds=2)
+    for person_id in ("p1", "p2", "p3", "p2", "p1"):
+        assert webhook.send(person_event(person_id)).status == 202
+    clock.advance(2)
+    flush(client, clock)
+    bodies = sync_bodies(client)
+    assert sorted(body.item.person_id or "" for body in bodies) == ["p1", "p2", "p3"]
+    assert len({body.run_id for body in bodies}) == 1
+
+
+def test_an_event_after_the_flush_starts_a_new_window(serve: Serve, client: redis.Redis) -> None:
+    clock = FakeClock()
+    webhook = serve(clock=clock, live_coalesce_seconds=1)
+    webhook.send(person_event("p1"))
+    clock.advance(1)
+    flush(client, clock)
+    webhook.send(person_event("p1"))
+    assert pending(client) == {"person:p1": clock.now + 1}
+    clock.advance(1)
+    flush(client, clock)
+    assert [body.item.person_id for body in sync_bodies(client)] == ["p1", "p1"]
