@@ -1,0 +1,73 @@
+"""The Okta client's boundary models: users, groups and the client's settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+
+class OktaUser(BaseModel):
+    """One Okta user as the Users API returns it; fields hopsync does not read are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    status: str
+    profile: dict[str, Any] = Field(default_factory=dict)
+    created: datetime | None = None
+    lastUpdated: datetime | None = None
+
+    @property
+    def login(self) -> str:
+        """The user's login, or "" when the profile has none."""
+        return str(self.profile.get("login") or "")
+
+
+class GroupProfile(BaseModel):
+    """A group's name and description; other profile attributes (AD groups) are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name: str
+    description: str | None = None
+
+
+class OktaGroup(BaseModel):
+    """One Okta group: OKTA_GROUP (managed in Okta), APP_GROUP (imported) or BUILT_IN."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    type: str
+    profile: GroupProfile
+
+    @property
+    def name(self) -> str:
+        """The group's name."""
+        return self.profile.name
+
+
+class OktaClientSettings(BaseModel):
+    """How to reach Okta and how hard to push it; the token stays a SecretStr so reprs hide it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    base_url: str = Field(min_length=1, description="https://{okta domain}, no path")
+    token: SecretStr
+    auth_scheme: Literal["SSWS", "Bearer"] = "SSWS"
+    rate_limit_share: float = Field(default=1.0, gt=0, le=1)
+    max_in_flight: int = Field(default=20, ge=1, le=75)
+    max_retries: int = Field(default=5, ge=0, le=50)
+    timeout_s: float = Field(default=30, gt=0)
+    backoff_base_s: float = Field(default=0.2, ge=0, description="First pause, doubled after")
+    backoff_max_s: float = Field(default=2.0, ge=0, description="Longest pause between tries")
+    max_reset_wait_s: float = Field(
+        default=65, gt=0, description="Longest wait for a rate-limit window's Reset"
+    )
+
+    @property
+    def root(self) -> str:
+        """The base URL without a trailing slash."""
+        return self.base_url.rstrip("/")

@@ -1,0 +1,194 @@
+"""The fleet-wide Okta rate limiter: every worker process shares one budget through Redis.
+
+Per bucket a hash (constants.ratelimit_key) holds Okta's latest window: limit, lowest Remaining,
+Reset. A sorted set (constants.INFLIGHT_KEY) holds one lease per request in flight, scored by its
+expiry, so that a process that dies gives its places back. Two Lua scripts apply the rules of
+budget.py atomically: ACQUIRE admits or says how long to wait, RELEASE drops the lease and folds
+the answer's reading into the window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, Final
+
+import redis.asyncio as aioredis
+import structlog
+from redis.exceptions import RedisError
+
+from shared.constants import INFLIGHT_KEY, ratelimit_key
+from shared.errors import BrokerUnavailableError
+from shared.okta import budget
+from shared.okta.budget import Decision, WaitReason
+from shared.okta.clock import OktaClock
+from shared.okta.headers import RateLimitReading
+from shared.okta.ratelimit import LimiterStats, Sleep, Slot, pause_for
+
+log = structlog.get_logger(__name__)
+
+WINDOW_KEY_TTL_S: Final = 3600  # a bucket's hash outlives any window, then goes away
+
+# KEYS: bucket hash, in-flight zset.
+# ARGV: now (Okta time), share, probe budget, max in flight, lease member, lease expiry, bucket.
+# Returns {code, wait}: code 1 admitted; 2 concurrency, 3 probe, 4 budget (wait as a string).
+ACQUIRE_LUA: Final = """
+local now = tonumber(ARGV[1])
+local share = tonumber(ARGV[2])
+local probe = tonumber(ARGV[3])
+local cap = tonumber(ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+local leases = redis.call('ZRANGE', KEYS[2], 0, -1)
+if #leases >= cap then
+  return {2, ARGV[8]}
+end
+local prefix = ARGV[7] .. '|'
+local mine = 0
+for _, member in ipairs(leases) do
+  if string.sub(member, 1, #prefix) == prefix then
+    mine = mine + 1
+  end
+end
+local state = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'reset')
+local limit = tonumber(state[1])
+local remaining = tonumber(state[2])
+local reset = tonumber(state[3])
+if limit == nil or reset == nil or now >= reset then
+  if mine >= probe then
+    return {3, ARGV[9]}
+  end
+else
+  local reserve = limit - math.floor(limit * share + 1e-9)
+  if remaining - mine - 1 < reserve then
+    return {4, tostring(reset - now)}
+  end
+end
+redis.call('ZADD', KEYS[2], ARGV[6], ARGV[5])
+return {1, '0'}
+"""
+
+# KEYS: bucket hash, in-flight zset. ARGV: lease member, has reading (0/1), limit, remaining,
+# reset, key ttl. A reading of a later window replaces the window; of the same, lowers Remaining.
+RELEASE_LUA: Final = """
+redis.call('ZREM', KEYS[2], ARGV[1])
+if ARGV[2] ~= '1' then
+  return 0
+end
+local limit = tonumber(ARGV[3])
+local remaining = tonumber(ARGV[4])
+local reset = tonumber(ARGV[5])
+if limit <= 0 then
+  return 0
+end
+local state = redis.call('HMGET', KEYS[1], 'remaining', 'reset')
+local known_remaining = tonumber(state[1])
+local known_reset = tonumber(state[2])
+if known_reset == nil or known_remaining == nil or reset > known_reset then
+  redis.call('HSET', KEYS[1], 'limit', limit, 'remaining', remaining, 'reset', ARGV[5])
+elseif reset == known_reset then
+  redis.call('HSET', KEYS[1], 'limit', limit, 'remaining', math.min(known_remaining, remaining))
+end
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[6]))
+return 1
+"""
+
+_REASONS: Final[dict[int, WaitReason]] = {2: "concurrency", 3: "probe", 4: "budget"}
+
+
+class RedisRateLimiter:
+    """One budget per Okta bucket and window, and one cap on requests in flight, for a fleet."""
+
+    def __init__(
+        self,
+        redis: aioredis.Redis,
+        *,
+        share: float,
+        max_in_flight: int,
+        probe_budget: int = budget.PROBE_BUDGET,
+        lease_ttl_s: float = 60.0,
+        max_wait_s: float = 65.0,
+        sleep: Sleep = asyncio.sleep,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        if not 0 < share <= 1:
+            raise ValueError(f"share must be in (0, 1], got {share}; set okta.rate_limit_share")
+        if max_in_flight < 1:
+            raise ValueError(f"max_in_flight must be at least 1, got {max_in_flight}")
+        self.policy = budget.Policy(share, max_in_flight, probe_budget)
+        self.stats = LimiterStats()
+        self._redis = redis
+        self._acquire_script = redis.register_script(ACQUIRE_LUA)
+        self._release_script = redis.register_script(RELEASE_LUA)
+        self._lease_ttl_s = lease_ttl_s
+        self._max_wait_s = max_wait_s
+        self._sleep = sleep
+        self._rand = rand
+
+    def __repr__(self) -> str:
+        return (
+            f"RedisRateLimiter(share={self.policy.share}, "
+            f"max_in_flight={self.policy.max_in_flight})"
+        )
+
+    async def _try(self, bucket: str, member: str, now: float) -> Decision:
+        args: list[Any] = [
+            repr(now),
+            repr(self.policy.share),
+            self.policy.probe_budget,
+            self.policy.max_in_flight,
+            member,
+            repr(now + self._lease_ttl_s),
+            bucket,
+            repr(budget.CONCURRENCY_PAUSE_S),
+            repr(budget.PROBE_PAUSE_S),
+        ]
+        try:
+            code, wait = await self._acquire_script(
+                keys=[ratelimit_key(bucket), INFLIGHT_KEY], args=args
+            )
+        except RedisError as error:
+            raise BrokerUnavailableError(
+                f"the Okta rate limiter could not reach Redis ({type(error).__name__}: {error});"
+                " check that Redis is up and HOPSYNC's Redis URL is right"
+            ) from error
+        if int(code) == 1:
+            return budget.ADMIT
+        return Decision(float(wait), _REASONS[int(code)])
+
+    async def _acquire(self, bucket: str, clock: OktaClock) -> str:
+        member = f"{bucket}|{uuid.uuid4().hex}"
+        while True:
+            decision = await self._try(bucket, member, clock.now())
+            if decision.admitted:
+                self.stats.admitted += 1
+                return member
+            pause = pause_for(decision, self._rand, self._max_wait_s)
+            self.stats.record_wait(str(decision.reason), pause)
+            await self._sleep(pause)
+
+    async def _release(self, bucket: str, member: str, reading: RateLimitReading | None) -> None:
+        args: list[Any] = [member, "0", 0, 0, 0, WINDOW_KEY_TTL_S]
+        if reading is not None:
+            args = [member, "1", reading.limit, reading.remaining, int(reading.reset)]
+            args.append(WINDOW_KEY_TTL_S)
+        try:
+            await self._release_script(keys=[ratelimit_key(bucket), INFLIGHT_KEY], args=args)
+        except RedisError as error:
+            # The lease expires by itself; failing the finished request would lose its result.
+            log.warning("okta_ratelimit_release_failed", bucket=bucket, error=type(error).__name__)
+
+    @asynccontextmanager
+    async def _slot(self, bucket: str, clock: OktaClock) -> AsyncIterator[Slot]:
+        member = await self._acquire(bucket, clock)
+        slot = Slot()
+        try:
+            yield slot
+        finally:
+            await asyncio.shield(self._release(bucket, member, slot.reading))
+
+    def slot(self, bucket: str, clock: OktaClock) -> AbstractAsyncContextManager[Slot]:
+        """Wait for the fleet's budget and a lease; release and apply the reading on exit."""
+        return self._slot(bucket, clock)

@@ -1,0 +1,290 @@
+"""The fake Okta's directory: users, groups and memberships, with Okta's rules for changing them.
+
+Failures raise shared.errors.OktaError carrying the status and errorCode Okta would answer; the
+HTTP layer turns them into error bodies. Not thread-safe by itself: FakeOkta holds the lock.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from shared.errors import OktaError
+from sim.okta.schema import check_attributes, validation_failed
+from sim.okta.search import Predicate
+
+_ID_CHARS: Final = string.ascii_letters + string.digits
+EVERYONE: Final = "Everyone"
+DUPLICATE_CAUSE: Final = "An object with this field already exists in the current organization"
+ACTIVATABLE: Final = frozenset({"STAGED", "PROVISIONED", "DEPROVISIONED"})
+
+
+@dataclass
+class UserRecord:
+    """One user as the fake stores it; timestamps are epoch seconds."""
+
+    id: str
+    seq: int
+    status: str
+    profile: dict[str, Any]
+    created: float
+    last_updated: float
+    status_changed: float | None = None
+    activated: float | None = None
+
+    def flat(self) -> dict[str, Any]:
+        """The attributes search and filter expressions can name."""
+        record: dict[str, Any] = {f"profile.{k}": v for k, v in self.profile.items()}
+        record.update(id=self.id, status=self.status)
+        return record
+
+
+@dataclass
+class GroupRecord:
+    """One group: OKTA_GROUP, APP_GROUP or BUILT_IN."""
+
+    id: str
+    seq: int
+    type: str
+    name: str
+    description: str
+    created: float
+    last_updated: float
+    last_membership_updated: float
+    members: set[str] = field(default_factory=set)
+
+    def flat(self) -> dict[str, Any]:
+        """The attributes search and filter expressions can name."""
+        return {
+            "id": self.id,
+            "type": self.type,
+            "profile.name": self.name,
+            "profile.description": self.description,
+        }
+
+
+def not_found(kind: str, key: str) -> OktaError:
+    """Okta's 404 E0000007 answer."""
+    return OktaError(
+        status=404,
+        error_code="E0000007",
+        error_summary=f"Not found: Resource not found: {key} ({kind})",
+    )
+
+
+def forbidden(code: str, summary: str) -> OktaError:
+    """A 403 answer: E0000006 (access denied) or E0000038 (not allowed in this status)."""
+    return OktaError(status=403, error_code=code, error_summary=summary)
+
+
+def _not_in_status(user: UserRecord) -> OktaError:
+    return forbidden(
+        "E0000038", f"This operation is not allowed in the user's current status: {user.status}"
+    )
+
+
+class Directory:
+    """Users, groups and memberships of one fake Okta org."""
+
+    def __init__(self, now: Callable[[], float], seed: int = 0) -> None:
+        self._now = now
+        self._rng = random.Random(seed)
+        self._seq = 0
+        self.users: dict[str, UserRecord] = {}
+        self.groups: dict[str, GroupRecord] = {}
+        self.custom_attributes: set[str] = set()
+        self._logins: dict[str, str] = {}
+        self.everyone = self.create_group(EVERYONE, "All users in your organization", "BUILT_IN")
+
+    def _new_id(self, prefix: str) -> str:
+        return prefix + "".join(self._rng.choice(_ID_CHARS) for _ in range(17))
+
+    def _next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    # --- users -----------------------------------------------------------------------------
+
+    def find_user(self, id_or_login: str) -> UserRecord:
+        """The user with this id, or this login in any case; 404 E0000007 otherwise."""
+        user_id = id_or_login if id_or_login in self.users else None
+        user_id = user_id or self._logins.get(id_or_login.casefold())
+        if user_id is None:
+            raise not_found("User", id_or_login)
+        return self.users[user_id]
+
+    def _claim_login(self, login: str, user_id: str) -> None:
+        owner = self._logins.get(login.casefold())
+        if owner is not None and owner != user_id:
+            raise validation_failed("login", [f"login: {DUPLICATE_CAUSE}"])
+
+    def create_user(
+        self, profile: Mapping[str, Any], *, activate: bool, group_ids: Sequence[str] = ()
+    ) -> UserRecord:
+        """A new user, ACTIVE when ``activate`` else STAGED, added to ``group_ids``."""
+        check_attributes(profile, self.custom_attributes, complete=True)
+        login = str(profile["login"])
+        self._claim_login(login, "")
+        groups = [self._writable_group(group_id) for group_id in group_ids]
+        now = self._now()
+        status = "ACTIVE" if activate else "STAGED"
+        user = UserRecord(
+            id=self._new_id("00u"),
+            seq=self._next_seq(),
+            status=status,
+            profile={k: v for k, v in profile.items() if v is not None},
+            created=now,
+            last_updated=now,
+            status_changed=now if activate else None,
+            activated=now if activate else None,
+        )
+        self.users[user.id] = user
+        self._logins[login.casefold()] = user.id
+        for group in groups:
+            self._join(group, user.id)
+        return user
+
+    def update_user(
+        self, id_or_login: str, profile: Mapping[str, Any], *, replace: bool
+    ) -> UserRecord:
+        """Apply a partial update (POST) or a full replacement (PUT) of a user's profile."""
+        user = self.find_user(id_or_login)
+        if user.status == "DEPROVISIONED":
+            raise _not_in_status(user)
+        check_attributes(profile, self.custom_attributes, complete=False)
+        merged = {} if replace else dict(user.profile)
+        for name, value in profile.items():
+            if value is None:  # null clears; check_attributes refused it for non-nullable ones
+                merged.pop(name, None)
+            else:
+                merged[name] = value
+        check_attributes(merged, self.custom_attributes, complete=True)
+        self._claim_login(str(merged["login"]), user.id)
+        self._logins.pop(str(user.profile.get("login", "")).casefold(), None)
+        self._logins[str(merged["login"]).casefold()] = user.id
+        user.profile = merged
+        user.last_updated = self._now()
+        return user
+
+    def set_status(self, user: UserRecord, status: str) -> None:
+        """Move a user to ``status`` now."""
+        now = self._now()
+        if status == "ACTIVE" and user.activated is None:
+            user.activated = now
+        user.status = status
+        user.status_changed = now
+        user.last_updated = now
+
+    def lifecycle(self, id_or_login: str, action: str) -> UserRecord:
+        """Activate, deactivate or suspend a user, with Okta's allowed transitions."""
+        user = self.find_user(id_or_login)
+        if action == "activate":
+            if user.status not in ACTIVATABLE:
+                raise forbidden("E0000016", "Activation failed because the user is already active")
+            self.set_status(user, "ACTIVE")
+        elif action == "deactivate":
+            if user.status == "DEPROVISIONED":
+                raise _not_in_status(user)
+            self.set_status(user, "DEPROVISIONED")
+        elif action == "suspend":
+            if user.status != "ACTIVE":
+                raise validation_failed("suspend", ["Cannot suspend a user that is not active"])
+            self.set_status(user, "SUSPENDED")
+        else:
+            raise not_found("Lifecycle operation", action)
+        return user
+
+    def list_users(
+        self, predicate: Predicate | None, *, include_deprovisioned: bool
+    ) -> list[UserRecord]:
+        """Users in creation order; DEPROVISIONED ones only with a search or filter."""
+        users = sorted(self.users.values(), key=lambda u: u.seq)
+        if not include_deprovisioned:
+            users = [u for u in users if u.status != "DEPROVISIONED"]
+        return [u for u in users if predicate is None or predicate(u.flat())]
+
+    # --- groups ----------------------------------------------------------------------------
+
+    def create_group(
+        self, name: str, description: str = "", group_type: str = "OKTA_GROUP"
+    ) -> GroupRecord:
+        """A new group; an OKTA_GROUP's name must be unique among OKTA_GROUPs."""
+        if not name.strip():
+            raise validation_failed("group", ["name: The field cannot be left blank"])
+        if group_type == "OKTA_GROUP" and any(
+            g.type == "OKTA_GROUP" and g.name == name for g in self.groups.values()
+        ):
+            raise validation_failed("name", ["name: An object with this field already exists"])
+        now = self._now()
+        group = GroupRecord(
+            id=self._new_id("00g"),
+            seq=self._next_seq(),
+            type=group_type,
+            name=name,
+            description=description,
+            created=now,
+            last_updated=now,
+            last_membership_updated=now,
+        )
+        self.groups[group.id] = group
+        return group
+
+    def find_group(self, group_id: str) -> GroupRecord:
+        """The group with this id; 404 E0000007 otherwise."""
+        group = self.groups.get(group_id)
+        if group is None:
+            raise not_found("UserGroup", group_id)
+        return group
+
+    def _writable_group(self, group_id: str) -> GroupRecord:
+        group = self.find_group(group_id)
+        if group.type != "OKTA_GROUP":
+            raise forbidden(
+                "E0000006",
+                f"You do not have permission to perform the requested action: "
+                f"{group.type} group {group.name} is managed outside the API",
+            )
+        return group
+
+    def list_groups(self, predicate: Predicate | None) -> list[GroupRecord]:
+        """Groups in creation order, those matching ``predicate``."""
+        groups = sorted(self.groups.values(), key=lambda g: g.seq)
+        return [g for g in groups if predicate is None or predicate(g.flat())]
+
+    def member_ids(self, group: GroupRecord) -> Iterable[str]:
+        """Ids of a group's members; Everyone holds every user."""
+        return self.users.keys() if group.id == self.everyone.id else group.members
+
+    def group_members(self, group_id: str) -> list[UserRecord]:
+        """A group's members in creation order."""
+        group = self.find_group(group_id)
+        members = [self.users[uid] for uid in self.member_ids(group) if uid in self.users]
+        return sorted(members, key=lambda u: u.seq)
+
+    def user_groups(self, id_or_login: str) -> list[GroupRecord]:
+        """The groups a user belongs to, Everyone first."""
+        user = self.find_user(id_or_login)
+        groups = [g for g in self.list_groups(None) if user.id in g.members]
+        return [self.everyone, *groups]
+
+    def _join(self, group: GroupRecord, user_id: str) -> None:
+        if user_id not in group.members:
+            group.members.add(user_id)
+            group.last_membership_updated = self._now()
+
+    def add_member(self, group_id: str, user_id: str, *, via_api: bool = True) -> None:
+        """Add a member; through the API only OKTA_GROUPs change (seeding may fill others)."""
+        group = self._writable_group(group_id) if via_api else self.find_group(group_id)
+        user = self.find_user(user_id)
+        self._join(group, user.id)
+
+    def remove_member(self, group_id: str, user_id: str) -> None:
+        """Remove a member of an OKTA_GROUP (no error when not a member)."""
+        group = self._writable_group(group_id)
+        user = self.find_user(user_id)
+        if user.id in group.members:
+            group.members.discard(user.id)
+            group.last_membership_updated = self._now()

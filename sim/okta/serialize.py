@@ -1,0 +1,76 @@
+"""The JSON the fake Okta answers with: users, groups and error bodies, shaped like Okta's."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from shared.errors import OktaError
+from sim.okta.directory import GroupRecord, UserRecord
+
+DEFAULT_USER_TYPE = "oty1defaultusertype"
+
+
+def timestamp(epoch: float | None) -> str | None:
+    """Okta's timestamp format: 2024-01-31T09:30:00.000Z."""
+    if epoch is None:
+        return None
+    moment = datetime.fromtimestamp(epoch, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def user_json(user: UserRecord, origin: str) -> dict[str, Any]:
+    """A user as the Users API returns it."""
+    return {
+        "id": user.id,
+        "status": user.status,
+        "created": timestamp(user.created),
+        "activated": timestamp(user.activated),
+        "statusChanged": timestamp(user.status_changed),
+        "lastLogin": None,
+        "lastUpdated": timestamp(user.last_updated),
+        "passwordChanged": None,
+        "type": {"id": DEFAULT_USER_TYPE},
+        "profile": dict(user.profile),
+        "credentials": {"provider": {"type": "OKTA", "name": "OKTA"}},
+        "_links": {"self": {"href": f"{origin}/api/v1/users/{user.id}"}},
+    }
+
+
+def group_json(group: GroupRecord, origin: str) -> dict[str, Any]:
+    """A group as the Groups API returns it."""
+    app_group = group.type == "APP_GROUP"
+    object_class = "okta:windows_security_principal" if app_group else "okta:user_group"
+    return {
+        "id": group.id,
+        "created": timestamp(group.created),
+        "lastUpdated": timestamp(group.last_updated),
+        "lastMembershipUpdated": timestamp(group.last_membership_updated),
+        "objectClass": [object_class],
+        "type": group.type,
+        "profile": {"name": group.name, "description": group.description},
+        "_links": {
+            "self": {"href": f"{origin}/api/v1/groups/{group.id}"},
+            "users": {"href": f"{origin}/api/v1/groups/{group.id}/users"},
+        },
+    }
+
+
+def error_json(error: OktaError) -> dict[str, Any]:
+    """Okta's error body for an OktaError raised inside the fake."""
+    return {
+        "errorCode": error.error_code,
+        "errorSummary": error.error_summary,
+        "errorLink": error.error_code,
+        "errorId": "oae" + secrets.token_hex(8),
+        "errorCauses": [{"errorSummary": cause} for cause in error.error_causes],
+    }
+
+
+def activation_json(origin: str, send_email: bool) -> dict[str, Any]:
+    """The answer to an activation: the token and URL unless Okta e-mailed them."""
+    if send_email:
+        return {}
+    token = secrets.token_urlsafe(15)
+    return {"activationToken": token, "activationUrl": f"{origin}/tokens/{token}/verify"}
