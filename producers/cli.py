@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import subprocess
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -21,6 +20,7 @@ from config.loader import LoadedConfig, load_config
 from shared.broker import build_broker
 from shared.errors import ConfigError, HopsyncError
 from shared.logging import configure_logging
+from shared.metrics import metrics_port
 from shared.models import RunMeta, RunSummary
 from shared.rules import Rules
 from shared.runs import RunStore
@@ -182,7 +182,8 @@ def print_summary(summary: RunSummary, as_json: bool) -> None:
 def worker(config_path: str | None, processes: int | None, threads: int | None) -> None:
     """Start the Dramatiq workers that apply sync messages to Okta."""
     loaded = load_or_exit(config_path)
-    env = {**os.environ, "HOPSYNC_CONFIG": loaded.path}
+    # Dramatiq's Prometheus middleware serves every worker process's metrics on one port.
+    env = {**os.environ, "HOPSYNC_CONFIG": loaded.path, "dramatiq_prom_port": str(metrics_port())}
     command = [
         sys.executable,
         "-m",
@@ -193,7 +194,39 @@ def worker(config_path: str | None, processes: int | None, threads: int | None) 
         "--threads",
         str(threads or loaded.config.worker.threads),
     ]
-    sys.exit(subprocess.call(command, env=env))
+    # exec, not a child: signals reach Dramatiq directly, so a stop shuts it down cleanly.
+    os.execvpe(command[0], command, env)
+
+
+@main.command()
+@config_option
+@click.option("--host", default="0.0.0.0", show_default=True)
+@click.option("--port", default=8080, show_default=True)
+def webhook(config_path: str | None, host: str, port: int) -> None:
+    """Receive ChartHop webhooks (POST /webhooks/charthop) and run the live flusher."""
+    from producers.webhook import serve
+
+    loaded = load_or_exit(config_path)
+    serve_metrics()
+    serve(loaded, host, port)
+
+
+@main.command()
+@config_option
+def scheduler(config_path: str | None) -> None:
+    """Run the daily resync and the new-hire starts (one scheduler acts at a time)."""
+    from producers.scheduler import run_scheduler
+
+    loaded = load_or_exit(config_path)
+    serve_metrics()
+    run_scheduler(loaded)
+
+
+def serve_metrics() -> None:
+    """Serve this process's Prometheus metrics on $HOPSYNC_METRICS_PORT (default 9108)."""
+    from prometheus_client import start_http_server
+
+    start_http_server(metrics_port())
 
 
 @main.command()
@@ -220,23 +253,25 @@ def sim() -> None:
 
 
 @sim.command("okta")
+@click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8081, show_default=True)
 @click.option("--token", default="sim-okta-token", show_default=True)
 @click.option("--window", default=60.0, show_default=True, help="Rate-limit window in seconds.")
-def sim_okta(port: int, token: str, window: float) -> None:
+def sim_okta(host: str, port: int, token: str, window: float) -> None:
     """Serve the fake Okta."""
     from sim.okta import main as serve
 
-    serve(port=port, token=token, window_s=window)
+    serve(port=port, host=host, token=token, window_s=window)
 
 
 @sim.command("charthop")
+@click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8082, show_default=True)
 @click.option("--people", default=500, show_default=True)
 @click.option("--seed", default=0, show_default=True)
 @click.option("--token", default="sim-charthop-token", show_default=True)
-def sim_charthop(port: int, people: int, seed: int, token: str) -> None:
+def sim_charthop(host: str, port: int, people: int, seed: int, token: str) -> None:
     """Serve the fake ChartHop with a generated org."""
     from sim.charthop import main as serve
 
-    serve(port=port, size=people, seed=seed, token=token)
+    serve(port=port, size=people, seed=seed, token=token, host=host)

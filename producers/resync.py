@@ -8,18 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import structlog
 
 from shared.broker import HopsyncBroker
 from shared.charthop import ChartHopClient
-from shared.matching import match_people
-from shared.messages import aggregate_message, sync_message
-from shared.models import PersonOutcome, RunKind, RunMeta, SyncItem
+from shared.errors import RunStateError
+from shared.matching import MatchResult, match_people
+from shared.messages import aggregate_message, notify_message, sync_message
+from shared.models import OktaUserSnapshot, PersonOutcome, RunKind, RunMeta, SyncItem
 from shared.okta import OktaClient
+from shared.plan import plan_item
 from shared.rules import Rules
 from shared.runs import RunStore
+from shared.safety import PlannedTotals, exceeded
 from shared.snapshot import managed_groups, snapshot_users
+from shared.summary import build_summary
 
 log = structlog.get_logger(__name__)
 
@@ -35,17 +40,26 @@ class Producer:
     charthop: ChartHopClient
 
     async def resync(self, *, dry_run: bool = False, note: str = "") -> RunMeta:
-        """Start a resync of everyone; returns the run once its messages are enqueued."""
+        """Start a resync of everyone; returns the run once its messages are enqueued.
+
+        With safety limits configured, a run that would pass one is held instead: nothing is
+        written (not even a missing group) until `hopsync runs approve`.
+        """
         run = self.runs.create("resync", dry_run=dry_run, note=note)
         log.info("resync started", run_id=run.run_id, dry_run=dry_run)
         people = [person async for person in self.charthop.list_people()]
-        group_ids, missing = await managed_groups(self.okta, self.rules.groups, create=not dry_run)
+        group_ids, missing = await managed_groups(self.okta, self.rules.groups, create=False)
         snapshots = await snapshot_users(self.okta, self.rules, group_ids)
-        self.runs.save_groups(run.run_id, {**dict.fromkeys(missing, ""), **group_ids})
+        matched = match_people(people, snapshots, self.rules)
         if missing:
             run = run.model_copy(update={"groups_created": missing})
             self.runs.save_meta(run)
-        matched = match_people(people, snapshots, self.rules)
+        reasons = [] if dry_run else self._over_limits(matched, len(people), snapshots)
+        if reasons:
+            return self._hold(run, matched, reasons)
+        if missing and not dry_run:
+            group_ids, _ = await managed_groups(self.okta, self.rules.groups, create=True)
+        self.runs.save_groups(run.run_id, {**dict.fromkeys(missing, ""), **group_ids})
         self.enqueue(run, matched.items, decided=matched.outcomes)
         log.info(
             "resync enqueued",
@@ -55,6 +69,75 @@ class Producer:
             messages=len(matched.items),
         )
         return run.model_copy(update={"expected": len(matched.items) + len(matched.outcomes)})
+
+    def _over_limits(
+        self, matched: MatchResult, people: int, snapshots: Sequence[OktaUserSnapshot]
+    ) -> list[str]:
+        safety = self.rules.config.settings.safety
+        if safety is None:
+            return []
+        planned = [
+            plan.outcome()
+            for item in matched.items
+            if (plan := plan_item(item, self.rules)) is not None
+        ]
+        memberships = sum(len(snapshot.group_names) for snapshot in snapshots)
+        return exceeded(safety, PlannedTotals.of(planned), people=people, memberships=memberships)
+
+    def _hold(self, run: RunMeta, matched: MatchResult, reasons: list[str]) -> RunMeta:
+        planned = [
+            plan.outcome()
+            for item in matched.items
+            if (plan := plan_item(item, self.rules)) is not None
+        ]
+        held = run.model_copy(update={"status": "held", "note": "; ".join(reasons)})
+        self.runs.save_plan(run.run_id, matched.items)
+        summary = build_summary(held, [*planned, *matched.outcomes], datetime.now(UTC))
+        self.runs.save_summary(summary.model_copy(update={"status": "held"}))
+        self.runs.save_meta(held)
+        self.broker.enqueue(notify_message(run.run_id))
+        log.warning("resync held by safety limits", run_id=run.run_id, reasons=reasons)
+        return held
+
+    async def approve(self, run_id: str) -> RunMeta:
+        """Apply a held run: each item is re-read now and only what is still needed is written."""
+        meta = self.runs.meta(run_id)
+        if meta.status != "held":
+            raise RunStateError(
+                f"run {run_id} is {meta.status}, not held; only a held run can be approved"
+            )
+        group_ids, missing = await managed_groups(self.okta, self.rules.groups, create=True)
+        items = [
+            item.model_copy(update={"snapshot": False}) for item in self.runs.plan_items(run_id)
+        ]
+        self.runs.reopen(run_id)
+        self.runs.save_groups(run_id, group_ids)
+        approved = meta.model_copy(
+            update={
+                "status": "running",
+                "groups_created": missing,
+                "note": f"approved; was held: {meta.note}",
+            }
+        )
+        self.runs.save_meta(approved)
+        self.enqueue(approved, items)
+        return approved.model_copy(update={"expected": len(items)})
+
+    def discard(self, run_id: str) -> RunMeta:
+        """Drop a held run's plan; nothing is written."""
+        meta = self.runs.meta(run_id)
+        if meta.status != "held":
+            raise RunStateError(
+                f"run {run_id} is {meta.status}, not held; only a held run can be discarded"
+            )
+        discarded = meta.model_copy(
+            update={"status": "discarded", "finished_at": datetime.now(UTC)}
+        )
+        self.runs.save_meta(discarded)
+        summary = self.runs.summary(run_id)
+        if summary is not None:
+            self.runs.replace_summary(summary.model_copy(update={"status": "discarded"}))
+        return discarded
 
     def enqueue(
         self, run: RunMeta, items: Sequence[SyncItem], *, decided: Sequence[PersonOutcome] = ()

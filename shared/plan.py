@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shared.carrot import render
-from shared.models import FieldChange, OktaUserSnapshot, OutcomeStatus, PersonOutcome
+from shared.models import FieldChange, OktaUserSnapshot, OutcomeStatus, PersonOutcome, SyncItem
 from shared.rules import Rules
 
 # Okta's UserProfile limits (official spec): a longer value is refused with E0000001.
@@ -114,8 +114,10 @@ def over_length(profile: Mapping[str, str | None]) -> str | None:
     for attribute, limit in OKTA_MAX_LENGTHS.items():
         value = profile.get(attribute)
         if value is not None and len(value) > limit:
-            return (f"{attribute} is {len(value)} characters, Okta allows {limit};"
-                    " shorten it in ChartHop")
+            return (
+                f"{attribute} is {len(value)} characters, Okta allows {limit};"
+                " shorten it in ChartHop"
+            )
     return None
 
 
@@ -125,6 +127,15 @@ def precheck(person: Mapping[str, Any], rules: Rules) -> tuple[OutcomeStatus, st
         return "conflict", f"has no {rules.config.match.charthop} to match on"
     if rules.starts_in_future(person) and not rules.config.settings.sync_new_hires:
         return "deferred", "starts in the future; synced from the start date"
+    return None
+
+
+def plan_item(item: SyncItem, rules: Rules) -> PersonPlan | None:
+    """The plan for an item: a person against their Okta user, or an Okta-only member."""
+    if item.person is not None:
+        return plan_person(item.key, item.person, item.okta, rules)
+    if item.okta is not None:
+        return plan_orphan(item.key, item.okta, rules)
     return None
 
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 import redis
 
 from shared import constants
 from shared.errors import RunNotFoundError
-from shared.models import PersonOutcome, RunKind, RunMeta, RunSummary
+from shared.models import PersonOutcome, RunKind, RunMeta, RunSummary, SyncItem
 
 _RECORD = """
 local meta, outcomes = KEYS[1], KEYS[2]
@@ -128,6 +129,40 @@ class RunStore:
         raw = self.client.hget(constants.run_key(run_id), "aggregate")
         return raw.decode() if isinstance(raw, bytes) else raw
 
+    def save_plan(self, run_id: str, items: Iterable[SyncItem]) -> None:
+        """Keep a held run's items, to apply them if the run is approved."""
+        key = constants.run_plan_key(run_id)
+        mapping = {item.key: item.model_dump_json(exclude_defaults=True) for item in items}
+        with self.client.pipeline() as pipe:
+            pipe.delete(key)
+            if mapping:
+                pipe.hset(key, mapping=mapping)  # type: ignore[arg-type]
+            pipe.expire(key, self.ttl_s)
+            pipe.execute()
+
+    def plan_items(self, run_id: str) -> list[SyncItem]:
+        """A held run's items."""
+        raw = self.client.hvals(constants.run_plan_key(run_id))
+        return [SyncItem.model_validate_json(value) for value in raw]
+
+    def reopen(self, run_id: str) -> None:
+        """Forget a held run's summary and count, so that it can run for real."""
+        with self.client.pipeline() as pipe:
+            pipe.delete(constants.run_summary_key(run_id), constants.run_outcomes_key(run_id))
+            pipe.hdel(constants.run_key(run_id), "aggregate", "sealed", "expected")
+            pipe.execute()
+
+    def stranded(self, *, older_than_s: float = 60, scan: int = 200) -> list[str]:
+        """Runs whose aggregator was due long ago but never marked enqueued (a crash between)."""
+        now = datetime.now(UTC).timestamp()
+        stranded = []
+        for raw_id in self.client.zrevrange(constants.RUNS_INDEX, 0, scan - 1):
+            run_id = _text(raw_id)
+            state = self.aggregate_state(run_id) or ""
+            if state.startswith("due:") and now - float(state[4:]) > older_than_s:
+                stranded.append(run_id)
+        return stranded
+
     def has_outcome(self, run_id: str, key: str) -> bool:
         """Whether a person's outcome is already stored (a redelivered message skips them)."""
         return bool(self.client.hexists(constants.run_outcomes_key(run_id), key))
@@ -192,5 +227,5 @@ class RunStore:
         return {_text(name): _text(group_id) for name, group_id in raw.items()}
 
 
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -206,6 +208,13 @@ def _drift(
     return profile, groups
 
 
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 class WorkerFleet:
     """Real `dramatiq workers.entry` worker processes, as `hopsync worker` starts them."""
 
@@ -217,7 +226,15 @@ class WorkerFleet:
         threads: int = 8,
         log_path: Path | None = None,
     ) -> None:
-        self.env = {**os.environ, **env}
+        self.metrics_port = free_port()
+        self.metrics_dir = tempfile.mkdtemp(prefix="hopsync-prom-")
+        self.env = {
+            **os.environ,
+            **env,
+            "dramatiq_prom_host": "127.0.0.1",
+            "dramatiq_prom_port": str(self.metrics_port),
+            "dramatiq_prom_db": self.metrics_dir,
+        }
         self.processes = processes
         self.threads = threads
         self.log_path = log_path

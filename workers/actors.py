@@ -15,8 +15,9 @@ import structlog
 from dramatiq.middleware import CurrentMessage
 
 from shared import constants
-from shared.messages import aggregate_message
-from shared.models import PersonOutcome, SyncMessage
+from shared.messages import aggregate_message, notify_message
+from shared.metrics import metrics
+from shared.models import PersonOutcome, RunSummary, SyncMessage
 from shared.summary import build_summary
 from workers.runtime import Runtime, current, run_async
 from workers.sync import sync_item
@@ -58,7 +59,31 @@ def aggregate_run(run_id: str) -> None:
     runtime.runs.save_meta(
         meta.model_copy(update={"status": "completed", "finished_at": summary.finished_at})
     )
+    dramatiq.get_broker().enqueue(notify_message(run_id))
+    _observe(summary)
     log.info("run completed", run_id=run_id, counts=summary.counts, writes=summary.okta_writes)
+
+
+@dramatiq.actor(actor_name=constants.NOTIFY_ACTOR, queue_name=constants.NOTIFY_QUEUE, max_retries=0)
+def notify_run(run_id: str) -> None:
+    """Send a run's summary by email and chat; failures are logged and never fail the run."""
+    runtime = current()
+    summary = runtime.runs.summary(run_id)
+    if summary is None:
+        log.warning("no summary to notify", run_id=run_id)
+        return
+    from shared.notify import notify  # imported late: aiosmtplib is only needed here
+
+    loaded = runtime.loaded
+    report = run_async(notify(summary, loaded.config, loaded.secrets, runtime.session()))
+    log.info(
+        "notifications",
+        run_id=run_id,
+        email=report.email_sent,
+        chat=report.chat_sent,
+        skipped=report.skipped_reason,
+        errors=report.errors,
+    )
 
 
 def finish(runtime: Runtime, run_id: str, outcomes: Iterable[PersonOutcome]) -> None:
@@ -66,6 +91,15 @@ def finish(runtime: Runtime, run_id: str, outcomes: Iterable[PersonOutcome]) -> 
     if runtime.runs.record(run_id, outcomes):
         dramatiq.get_broker().enqueue(aggregate_message(run_id))
         runtime.runs.mark_aggregate_enqueued(run_id)
+
+
+def _observe(summary: RunSummary) -> None:
+    found = metrics()
+    if summary.duration_s is not None:
+        found.run_duration.labels(kind=summary.kind).observe(summary.duration_s)
+    for status, count in summary.counts.items():
+        if count:
+            found.run_outcomes.labels(kind=summary.kind, status=status).inc(count)
 
 
 async def _bound(coroutine: Any, context: dict[str, Any]) -> Any:

@@ -11,4 +11,4 @@ from workers.setup import setup_worker
 
 _loaded = load_config()
 configure_logging(_loaded.secrets.values())
-broker, runtime = setup_worker(_loaded)
+broker, runtime = setup_worker(_loaded, prometheus=True)

@@ -83,6 +83,12 @@ class Runtime:
             raise RuntimeError("the worker's API clients are not open yet")
         return self.clients.okta
 
+    def session(self) -> aiohttp.ClientSession:
+        """The process's one ClientSession; the worker must have booted."""
+        if self.clients is None:
+            raise RuntimeError("the worker's API clients are not open yet")
+        return self.clients.session
+
     def charthop(self) -> ChartHopClient:
         """The ChartHop client; the worker must have booted."""
         if self.clients is None:

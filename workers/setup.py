@@ -7,10 +7,12 @@ from collections.abc import Callable
 import dramatiq
 import redis
 import redis.asyncio as aioredis
+from dramatiq.middleware import Middleware
+from dramatiq.middleware.prometheus import Prometheus
 
 from config.loader import LoadedConfig
 from shared.broker import HopsyncBroker, build_broker
-from workers.middleware import ApiClients, DeadLetters
+from workers.middleware import ApiClients, DeadLetters, OktaMetrics
 from workers.runtime import Runtime, install
 
 
@@ -19,20 +21,28 @@ def setup_worker(
     *,
     client: redis.Redis | None = None,
     async_redis: Callable[[], aioredis.Redis] | None = None,
+    prometheus: bool = False,
 ) -> tuple[HopsyncBroker, Runtime]:
-    """Install the runtime and the broker, and declare the actors on it."""
+    """Install the runtime and the broker, and declare the actors on it.
+
+    With ``prometheus`` (worker processes started by the Dramatiq CLI), Dramatiq's Prometheus
+    middleware counts messages per actor and serves every process's metrics on one port.
+    """
     runtime = Runtime.create(loaded, client, async_redis)
     install(runtime)
+    middleware: list[Middleware] = [ApiClients(), DeadLetters(), OktaMetrics()]
+    if prometheus:
+        middleware.insert(0, Prometheus())
     broker = build_broker(
         url=loaded.secrets.redis_url,
         client=client,
         settings=loaded.config.worker,
-        extra_middleware=[ApiClients(), DeadLetters()],
+        extra_middleware=middleware,
     )
     dramatiq.set_broker(broker)
     from workers import actors
 
-    for actor in (actors.sync_person, actors.aggregate_run):
+    for actor in (actors.sync_person, actors.aggregate_run, actors.notify_run):
         actor.broker = broker
         broker.declare_actor(actor)
     return broker, runtime

@@ -10,7 +10,7 @@ import asyncio
 
 from shared import constants
 from shared.models import OktaUserSnapshot, PersonOutcome, SyncItem, SyncMessage
-from shared.plan import PersonPlan, plan_orphan, plan_person
+from shared.plan import plan_item
 from shared.snapshot import lookup_user, managed_groups
 from workers.apply import apply_plan
 from workers.runtime import Runtime
@@ -22,7 +22,7 @@ async def sync_item(runtime: Runtime, message: SyncMessage, *, retries: int) -> 
     item = message.item
     if not item.snapshot or retries > 0:
         item = await refresh(runtime, item, group_ids)
-    plan = make_plan(runtime, item)
+    plan = plan_item(item, runtime.rules)
     if plan is None:
         return PersonOutcome(
             key=item.key,
@@ -33,15 +33,6 @@ async def sync_item(runtime: Runtime, message: SyncMessage, *, retries: int) -> 
     if not message.dry_run:
         await apply_plan(plan, runtime.okta(), group_ids)
     return plan.outcome()
-
-
-def make_plan(runtime: Runtime, item: SyncItem) -> PersonPlan | None:
-    """The plan for an item: a person against their Okta user, or an Okta-only member."""
-    if item.person is not None:
-        return plan_person(item.key, item.person, item.okta, runtime.rules)
-    if item.okta is not None:
-        return plan_orphan(item.key, item.okta, runtime.rules)
-    return None
 
 
 async def refresh(runtime: Runtime, item: SyncItem, group_ids: dict[str, str]) -> SyncItem:

@@ -16,12 +16,14 @@ from sim.harness import Simulation, WorkerFleet, start_simulation
 from tests.contract.validator import ContractRecorder
 
 World = Callable[..., Simulation]
+fleets: list[WorkerFleet] = []  # the worker fleets of the running test, newest last
 
 
 @pytest.fixture
 def world(tmp_path: Path, redis_url: str) -> Iterator[World]:
     """Build a simulation (contract-checked fake Okta) with worker processes running on it."""
     started: list[tuple[Simulation, WorkerFleet, ContractRecorder]] = []
+    fleets.clear()
 
     def build(**options: Any) -> Simulation:
         recorder = ContractRecorder()
@@ -36,6 +38,7 @@ def world(tmp_path: Path, redis_url: str) -> Iterator[World]:
             simulation.env, processes=2, threads=4, log_path=tmp_path / f"workers{len(started)}.log"
         ).start()
         started.append((simulation, fleet, recorder))
+        fleets.append(fleet)
         return simulation
 
     yield build

@@ -72,3 +72,13 @@ def test_run_keys_expire_after_the_ttl(runs: RunStore) -> None:
 
     assert 0 < runs.client.ttl(constants.run_key(run.run_id)) <= 30 * 86400
     assert 0 < runs.client.ttl(constants.run_outcomes_key(run.run_id)) <= 30 * 86400
+
+
+def test_a_run_whose_aggregator_was_due_long_ago_is_found_stranded(runs: RunStore) -> None:
+    run = runs.create("resync")
+    runs.seal(run.run_id, 1)
+    assert runs.record(run.run_id, [outcome("a")]) is True  # the caller then "dies"
+    assert runs.stranded(older_than_s=60) == []
+    assert runs.stranded(older_than_s=-1) == [run.run_id]
+    runs.mark_aggregate_enqueued(run.run_id)
+    assert runs.stranded(older_than_s=-1) == []

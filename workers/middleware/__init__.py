@@ -2,5 +2,6 @@
 
 from workers.middleware.clients import ApiClients
 from workers.middleware.dead_letters import DeadLetters
+from workers.middleware.metrics import OktaMetrics
 
-__all__ = ["ApiClients", "DeadLetters"]
+__all__ = ["ApiClients", "DeadLetters", "OktaMetrics"]

@@ -1,0 +1,64 @@
+"""`hopsync runs approve RUN` and `hopsync runs discard RUN`: decide a run held by safety limits."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+import redis
+
+from config.loader import LoadedConfig
+from producers.cli import config_option, console, errors, load_or_exit
+from producers.resync import Producer
+from shared.broker import build_broker
+from shared.errors import HopsyncError
+from shared.models import RunMeta
+from shared.rules import Rules
+from shared.runs import RunStore
+from workers.runtime import open_clients
+
+
+async def _decide(loaded: LoadedConfig, run_id: str, approve: bool) -> RunMeta:
+    client = redis.Redis.from_url(loaded.secrets.redis_url)
+    runs = RunStore(client, loaded.config.runs_ttl_days)
+    broker = build_broker(client=client, settings=loaded.config.worker)
+    clients = await open_clients(loaded)
+    try:
+        producer = Producer(
+            Rules.build(loaded.config), runs, broker, clients.okta, clients.charthop
+        )
+        return await producer.approve(run_id) if approve else producer.discard(run_id)
+    finally:
+        await clients.close()
+
+
+def _run(config_path: str | None, run_id: str, approve: bool) -> RunMeta:
+    loaded = load_or_exit(config_path)
+    try:
+        return asyncio.run(_decide(loaded, run_id, approve))
+    except HopsyncError as error:
+        errors.print(str(error), markup=False, highlight=False)
+        sys.exit(1)
+
+
+@click.command()
+@config_option
+@click.argument("run_id")
+def approve(config_path: str | None, run_id: str) -> None:
+    """Apply a held run, re-checking each change against current data."""
+    meta = _run(config_path, run_id, approve=True)
+    console.print(
+        f"run {run_id} approved: {meta.expected} people re-enqueued; "
+        f"follow it with `hopsync runs show {run_id}`",
+        highlight=False,
+    )
+
+
+@click.command()
+@config_option
+@click.argument("run_id")
+def discard(config_path: str | None, run_id: str) -> None:
+    """Drop a held run; nothing is written to Okta."""
+    _run(config_path, run_id, approve=False)
+    console.print(f"run {run_id} discarded; nothing was written", highlight=False)

@@ -1,0 +1,70 @@
+"""Safety limits: a run past a limit is held and writes nothing until approved or discarded."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from producers.approval import approve, discard
+from producers.cli import main
+from producers.console import wait_for_summary
+from shared.models import RunSummary
+from shared.runs import RunStore
+from sim.harness import Simulation
+from tests.e2e.conftest import World, okta_state
+
+pytestmark = pytest.mark.slow
+SAFETY = {
+    "settings": {"safety": {"max_updates": "5%", "max_group_removals": "5%", "max_creates": "10"}}
+}
+
+
+def start_held(sim: Simulation) -> RunSummary:
+    result = CliRunner().invoke(main, ["resync", "--json"], env=sim.env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    run_id = json.loads(result.stdout)["run_id"]
+    summary = wait_for_summary(store(sim), run_id, timeout_s=30)
+    assert summary.status == "held"
+    return summary
+
+
+def store(sim: Simulation) -> RunStore:
+    from redis import Redis
+
+    return RunStore(Redis.from_url(sim.redis_url))
+
+
+def test_a_run_past_a_limit_is_held_with_its_plan_and_writes_nothing(world: World) -> None:
+    sim = world(people=200, existing=1.0, drifted=0.4, missing_groups=1, config=SAFETY)
+    held = start_held(sim)
+    updated = {o.key for o in held.changes if o.status == "updated"}
+    assert set(sim.seed_report.drifted_keys) <= updated  # plus people joining the missing group
+    assert sim.okta.counters().writes == 0  # not even the missing group
+    meta = store(sim).meta(held.run_id)
+    assert meta.status == "held"
+    assert "updates planned, limit 5% allows 10" in meta.note
+
+
+def test_an_approved_run_applies_its_plan_after_re_reading_current_data(world: World) -> None:
+    sim = world(people=200, existing=1.0, drifted=0.4, missing_groups=1, config=SAFETY)
+    held = start_held(sim)
+    result = CliRunner().invoke(approve, [held.run_id], env=sim.env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    done = wait_for_summary(store(sim), held.run_id, timeout_s=60)
+    assert done.status == "completed"
+    assert done.counts["updated"] == held.counts["updated"]
+    assert sim.okta.counters().writes == done.okta_writes > 0
+    assert "Out Of Date Title" not in {p["title"] for p, _, _ in okta_state(sim).values()}
+
+
+def test_a_discarded_run_writes_nothing_and_cannot_be_approved_after(world: World) -> None:
+    sim = world(people=200, existing=1.0, drifted=0.4, config=SAFETY)
+    held = start_held(sim)
+    assert CliRunner().invoke(discard, [held.run_id], env=sim.env).exit_code == 0
+    assert store(sim).meta(held.run_id).status == "discarded"
+    again = CliRunner().invoke(approve, [held.run_id], env=sim.env)
+    assert again.exit_code == 1
+    assert "not held" in again.output
+    assert sim.okta.counters().writes == 0
