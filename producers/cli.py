@@ -161,14 +161,14 @@ def print_run_started(run: RunMeta, as_json: bool) -> None:
     )
 
 
-def print_summary(summary: RunSummary, as_json: bool) -> None:
-    """Print a summary as a table, or as JSON."""
+def print_summary(summary: RunSummary, as_json: bool, limit: int | None = 50) -> None:
+    """Print a summary as a table (its first ``limit`` changes), or as JSON."""
     if as_json:
         click.echo(summary.model_dump_json(indent=2))
         return
     from producers.console import summary_table
 
-    console.print(summary_table(summary))
+    console.print(summary_table(summary, limit=limit))
 
 
 @main.command()
@@ -275,3 +275,14 @@ def sim_charthop(host: str, port: int, people: int, seed: int, token: str) -> No
     from sim.charthop import main as serve
 
     serve(port=port, size=people, seed=seed, token=token, host=host)
+
+
+def _add_operator_commands() -> None:
+    # Imported last: the command modules use this module's helpers.
+    from producers.commands import dlq, export, query, runs
+
+    for command in (runs, dlq, export, query):
+        main.add_command(command)
+
+
+_add_operator_commands()

@@ -82,7 +82,8 @@ class Rules:
         start = self.start_date(person)
         return start is not None and start > self.today()
 
-    def person_name(self, person: Mapping[str, Any]) -> str | None:
+    @staticmethod
+    def person_name(person: Mapping[str, Any]) -> str | None:
         """A display name for summaries."""
         first = get_path(person, "name.pref") or get_path(person, "name.first")
         last = get_path(person, "name.last")

@@ -1,0 +1,57 @@
+"""What the operator commands share: a loaded configuration's Redis, run store and producer."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import redis
+
+from config.loader import LoadedConfig
+from producers.resync import Producer
+from shared.broker import HopsyncBroker, build_broker
+from shared.deadletters import DeadLetterStore
+from shared.rules import Rules
+from shared.runs import RunStore
+from workers.runtime import Clients, open_clients
+
+
+@dataclass
+class Stores:
+    """Redis and the stores on it, for a loaded configuration."""
+
+    client: redis.Redis
+    runs: RunStore
+    dead_letters: DeadLetterStore
+    broker: HopsyncBroker
+
+    @classmethod
+    def of(cls, loaded: LoadedConfig) -> Stores:
+        """Connect to the configured Redis."""
+        client = redis.Redis.from_url(loaded.secrets.redis_url)
+        return cls(
+            client,
+            RunStore(client, loaded.config.runs_ttl_days),
+            DeadLetterStore(client),
+            build_broker(client=client, settings=loaded.config.worker),
+        )
+
+
+@asynccontextmanager
+async def api_clients(loaded: LoadedConfig) -> AsyncIterator[Clients]:
+    """The Okta and ChartHop clients, closed on the way out."""
+    clients = await open_clients(loaded)
+    try:
+        yield clients
+    finally:
+        await clients.close()
+
+
+@asynccontextmanager
+async def producer(loaded: LoadedConfig, stores: Stores) -> AsyncIterator[Producer]:
+    """A producer on the configured Redis and APIs."""
+    async with api_clients(loaded) as clients:
+        yield Producer(
+            Rules.build(loaded.config), stores.runs, stores.broker, clients.okta, clients.charthop
+        )
