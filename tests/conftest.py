@@ -21,12 +21,14 @@ def _real_redis_answers(url: str) -> bool:
 
 
 def _claim_database(base: str) -> tuple[str, redis.Redis]:
-    """A database no other test session uses right now (sessions may run side by side)."""
+    """A database no other test session uses right now (sessions may run side by side).
+
+    Claims are keys in database 0, so the claimed database itself starts and stays empty.
+    """
+    claims = redis.Redis.from_url(f"{base}/0")
     for number in (n for n in range(1, 16) if n != 12):  # 12: the benchmarks
-        client = redis.Redis.from_url(f"{base}/{number}")
-        if client.set(CLAIM_KEY, os.getpid(), nx=True, ex=3600):
-            return f"{base}/{number}", client
-        client.close()
+        if claims.set(f"{CLAIM_KEY}:{number}", os.getpid(), nx=True, ex=3600):
+            return f"{base}/{number}", claims
     pytest.fail(f"every Redis database 1-15 at {base} is claimed by another test session")
 
 
@@ -34,10 +36,11 @@ def _claim_database(base: str) -> tuple[str, redis.Redis]:
 def redis_server_url() -> Iterator[str]:
     """A Redis URL: the real server when it answers; under CI=true a missing one fails the test."""
     if _real_redis_answers(REAL_REDIS):
-        url, claim = _claim_database(REAL_REDIS)
+        url, claims = _claim_database(REAL_REDIS)
         yield url
-        claim.flushdb()
-        claim.close()
+        redis.Redis.from_url(url).flushdb()
+        claims.delete(f"{CLAIM_KEY}:{url.rsplit('/', 1)[1]}")
+        claims.close()
         return
     if os.environ.get("CI") == "true":
         pytest.fail(f"Redis does not answer at {REAL_REDIS}; CI requires a real Redis server")
@@ -58,16 +61,9 @@ def redis_server_url() -> Iterator[str]:
 def redis_url(redis_server_url: str) -> Iterator[str]:
     """The URL of an empty Redis database, flushed before and after the test."""
     client = redis.Redis.from_url(redis_server_url)
-    _flush_keeping_claim(client)
+    client.flushdb()
     try:
         yield redis_server_url
     finally:
-        _flush_keeping_claim(client)
+        client.flushdb()
         client.close()
-
-
-def _flush_keeping_claim(client: redis.Redis) -> None:
-    claim = client.get(CLAIM_KEY)
-    client.flushdb()
-    if claim is not None:
-        client.set(CLAIM_KEY, claim, ex=3600)

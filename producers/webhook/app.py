@@ -31,6 +31,7 @@ from producers.webhook.auth import (
 from producers.webhook.events import Accepted, Ignored, read_event
 from producers.webhook.intake import SEEN_TTL_S, Intake
 from shared.errors import ConfigError
+from shared.metrics import metrics
 
 log = structlog.get_logger(__name__)
 
@@ -148,7 +149,9 @@ def create_app(
     options = WebhookOptions.from_config(loaded)
     client = redis_client or open_redis(loaded.secrets.redis_url)
     receiver = Receiver(options, Intake(client, seen_ttl_s=options.seen_ttl_s), clock)
-    app = web.Application(middlewares=[json_errors], client_max_size=options.max_body_bytes)
+    app = web.Application(
+        middlewares=[count_requests, json_errors], client_max_size=options.max_body_bytes
+    )
     app.router.add_post(WEBHOOK_PATH, receiver.receive)
     app.router.add_get("/healthz", receiver.healthz)
     app.router.add_get("/readyz", receiver.readyz)
@@ -170,6 +173,14 @@ def open_redis(url: str) -> aioredis.Redis:
         socket_timeout=2,
         retry=Retry(ExponentialBackoff(cap=0.2, base=0.02), retries=2),
     )
+
+
+@web.middleware
+async def count_requests(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Count every answer by status for Prometheus (hopsync_webhook_requests_total)."""
+    response = await handler(request)
+    metrics().webhook_requests.labels(status=str(response.status)).inc()
+    return response
 
 
 @web.middleware

@@ -7,6 +7,7 @@ import json
 
 import pytest
 import redis
+from aiohttp import web
 
 from producers.webhook import WEBHOOK_PATH, create_app
 from shared import constants
@@ -158,3 +159,20 @@ def test_a_chunked_body_over_one_mebibyte_is_a_413(serve: Serve, client: redis.R
     finally:
         connection.close()
     assert client.keys("*") == []
+
+
+def test_every_answer_is_counted_by_status_for_prometheus() -> None:
+    from producers.webhook.app import count_requests
+    from shared.metrics import metrics
+
+    counter = metrics().webhook_requests.labels(status="418")
+    before = counter._value.get()
+
+    async def teapot(request: object) -> web.Response:
+        return web.Response(status=418)
+
+    import asyncio
+
+    answer = asyncio.run(count_requests(None, teapot))  # type: ignore[arg-type]
+    assert answer.status == 418
+    assert counter._value.get() == before + 1
