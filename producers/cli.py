@@ -24,6 +24,7 @@ from shared.metrics import metrics_port
 from shared.models import RunMeta, RunSummary
 from shared.rules import Rules
 from shared.runs import RunStore
+from workers.launch import worker_command
 
 F = TypeVar("F", bound=Callable[..., Any])
 console = Console()
@@ -184,16 +185,9 @@ def worker(config_path: str | None, processes: int | None, threads: int | None) 
     loaded = load_or_exit(config_path)
     # Dramatiq's Prometheus middleware serves every worker process's metrics on one port.
     env = {**os.environ, "HOPSYNC_CONFIG": loaded.path, "dramatiq_prom_port": str(metrics_port())}
-    command = [
-        sys.executable,
-        "-m",
-        "dramatiq",
-        "workers.entry",
-        "--processes",
-        str(processes or loaded.config.worker.processes),
-        "--threads",
-        str(threads or loaded.config.worker.threads),
-    ]
+    command = worker_command(
+        processes or loaded.config.worker.processes, threads or loaded.config.worker.threads
+    )
     # exec, not a child: signals reach Dramatiq directly, so a stop shuts it down cleanly.
     os.execvpe(command[0], command, env)
 

@@ -12,7 +12,6 @@ import random
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from sim.charthop import create_app as charthop_app
 from sim.okta import FakeOkta, FakeOktaSettings
 from sim.okta import create_app as okta_app
 from sim.server import BackgroundServer
+from workers.launch import worker_command
 
 OKTA_TOKEN = "sim-okta-token-0f3c9a"
 CHARTHOP_TOKEN = "sim-charthop-token-7be21d"
@@ -243,16 +243,7 @@ class WorkerFleet:
 
     def start(self) -> WorkerFleet:
         """Start the worker processes (returns at once; they boot in about a second)."""
-        command = [
-            sys.executable,
-            "-m",
-            "dramatiq",
-            "workers.entry",
-            "--processes",
-            str(self.processes),
-            "--threads",
-            str(self.threads),
-        ]
+        command = worker_command(self.processes, self.threads)
         self._log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
             command,

@@ -7,21 +7,14 @@ from typing import Any
 
 from config import parse_config
 from shared.rules import Rules
+from sim.harness import DEFAULT_CONFIG
 
 TODAY = date(2026, 11, 28)
 
 BASE_CONFIG: dict[str, Any] = {
     "charthop": {"org": "acme"},
     "okta": {"domain": "acme.okta.com"},
-    "profile_fields": {
-        "firstName": "name.pref ?: name.first",
-        "lastName": "name.last",
-        "email": "contact.workEmail",
-        "login": "contact.workEmail",
-        "title": "title",
-        "department": "department.name",
-        "city": "location.address.city",
-    },
+    "profile_fields": DEFAULT_CONFIG["profile_fields"],  # the example configuration's
     "groups": [
         {"name": "Engineering", "query": "department:engineering"},
         {"name": "Managers", "query": "is:manager"},
