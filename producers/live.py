@@ -184,7 +184,8 @@ class LiveFlusher:
             run_id = self.live_runs.run_for(now)
             stamp = int(now * 1000)
             messages = [
-                sync_message(run_id, False, _item(person_id, stamp)) for person_id in batch.people
+                sync_message(run_id, False, _item(person_id, stamp), kind="live")
+                for person_id in batch.people
             ]
             self.runs.add_enqueued(run_id, len(messages))
             self.broker.enqueue_many(messages)

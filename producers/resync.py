@@ -15,6 +15,7 @@ import structlog
 from shared.broker import HopsyncBroker
 from shared.charthop import ChartHopClient
 from shared.errors import RunStateError
+from shared.live_safety import LiveSafety, save_base
 from shared.matching import MatchResult, match_people
 from shared.messages import aggregate_message, notify_message, sync_message
 from shared.models import OktaUserSnapshot, PersonOutcome, RunKind, RunMeta, SyncItem
@@ -51,6 +52,7 @@ class Producer:
         group_ids, missing = await managed_groups(self.okta, self.rules.groups, create=False)
         snapshots = await snapshot_users(self.okta, self.rules, group_ids)
         matched = match_people(people, snapshots, self.rules)
+        save_base(self.runs.client, len(people), sum(len(s.group_names) for s in snapshots))
         if missing:
             run = run.model_copy(update={"groups_created": missing})
             self.runs.save_meta(run)
@@ -103,9 +105,7 @@ class Producer:
         """Apply a held run: each item is re-read now and only what is still needed is written."""
         meta = self.runs.meta(run_id)
         if meta.status != "held":
-            raise RunStateError(
-                f"run {run_id} is {meta.status}, not held; only a held run can be approved"
-            )
+            return await self._approve_live(meta)
         group_ids, missing = await managed_groups(self.okta, self.rules.groups, create=True)
         items = [
             item.model_copy(update={"snapshot": False}) for item in self.runs.plan_items(run_id)
@@ -123,9 +123,30 @@ class Producer:
         self.enqueue(approved, items)
         return approved.model_copy(update={"expected": len(items)})
 
+    async def _approve_live(self, meta: RunMeta) -> RunMeta:
+        limits = self._live_safety()
+        held = limits.held(meta.run_id) if limits is not None else []
+        if limits is None or not held:
+            raise RunStateError(
+                f"run {meta.run_id} is {meta.status} and holds nothing; only a "
+                "held run, or a live run with held people, can be approved"
+            )
+        replay = await self.replay([entry.item for entry in held])
+        limits.release(held)
+        return replay
+
+    def _live_safety(self) -> LiveSafety | None:
+        safety = self.rules.config.settings.safety
+        return LiveSafety(self.runs.client, safety) if safety is not None else None
+
     def discard(self, run_id: str) -> RunMeta:
-        """Drop a held run's plan; nothing is written."""
+        """Drop a held run's plan (or a live run's held people); nothing is written."""
         meta = self.runs.meta(run_id)
+        limits = self._live_safety()
+        held = limits.held(run_id) if limits is not None else []
+        if meta.status != "held" and held and limits is not None:
+            limits.release(held)
+            return meta
         if meta.status != "held":
             raise RunStateError(
                 f"run {run_id} is {meta.status}, not held; only a held run can be discarded"
@@ -145,7 +166,7 @@ class Producer:
         """Seal the run's count, store the producer's own outcomes, then enqueue in bulk."""
         due = self.runs.seal(run.run_id, len(items) + len(decided))
         due = self.runs.record(run.run_id, decided) or due
-        messages = [sync_message(run.run_id, run.dry_run, item) for item in items]
+        messages = [sync_message(run.run_id, run.dry_run, item, run.kind) for item in items]
         self.broker.enqueue_many(messages)
         if due:
             self.broker.enqueue(aggregate_message(run.run_id))

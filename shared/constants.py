@@ -70,6 +70,8 @@ def live_run_key(period: int) -> str:
 
 
 SAFETY_WINDOW: Final = f"{PREFIX}:safety:live"  # sorted set of live writes in the rolling hour
+SAFETY_BASE: Final = f"{PREFIX}:safety:base"  # hash: people, memberships at the last resync
+SAFETY_HELD: Final = f"{PREFIX}:safety:held"  # hash: item key to held live item JSON
 
 # Scheduler.
 SCHEDULER_LOCK: Final = f"{PREFIX}:scheduler:lock"

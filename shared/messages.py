@@ -7,12 +7,14 @@ from typing import Any
 import dramatiq
 
 from shared import constants
-from shared.models import SyncItem, SyncMessage
+from shared.models import RunKind, SyncItem, SyncMessage
 
 
-def sync_message(run_id: str, dry_run: bool, item: SyncItem) -> dramatiq.Message[Any]:
+def sync_message(
+    run_id: str, dry_run: bool, item: SyncItem, kind: RunKind = "resync"
+) -> dramatiq.Message[Any]:
     """The message that syncs one item of a run."""
-    body = SyncMessage(run_id=run_id, dry_run=dry_run, item=item)
+    body = SyncMessage(run_id=run_id, dry_run=dry_run, kind=kind, item=item)
     return _message(
         constants.SYNC_QUEUE,
         constants.SYNC_ACTOR,

@@ -10,11 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field
 RunKind = Literal["resync", "live", "replay"]
 RunStatus = Literal["running", "aggregating", "completed", "held", "discarded"]
 OutcomeStatus = Literal[
-    "unchanged", "updated", "created", "unmatched", "conflict", "deferred", "failed"
+    "unchanged", "updated", "created", "unmatched", "conflict", "deferred", "failed", "held"
 ]
 # The order summaries list outcomes in: what needs attention first.
 OUTCOME_STATUSES: tuple[OutcomeStatus, ...] = (
     "failed",
+    "held",
     "conflict",
     "updated",
     "created",
@@ -58,6 +59,7 @@ class SyncMessage(Model):
 
     run_id: str
     dry_run: bool = False
+    kind: RunKind = "resync"
     item: SyncItem
 
 

@@ -67,3 +67,15 @@ def redis_url(redis_server_url: str) -> Iterator[str]:
     finally:
         client.flushdb()
         client.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_logging() -> Iterator[None]:
+    """Undo any logging set-up a test (or a CLI command it ran) made, so tests stay independent."""
+    yield
+    import logging
+
+    import structlog
+
+    structlog.reset_defaults()
+    logging.getLogger().handlers.clear()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 
 from shared import constants
+from shared.live_safety import LiveSafety
 from shared.models import OktaUserSnapshot, PersonOutcome, SyncItem, SyncMessage
 from shared.plan import plan_item
 from shared.snapshot import lookup_user, managed_groups
@@ -30,9 +31,27 @@ async def sync_item(runtime: Runtime, message: SyncMessage, *, retries: int) -> 
             person_id=item.person_id,
             reason="no longer in ChartHop",
         )
+    held = live_hold(runtime, message, plan.outcome())
+    if held is not None:
+        return held
     if not message.dry_run:
         await apply_plan(plan, runtime.okta(), group_ids)
     return plan.outcome()
+
+
+def live_hold(
+    runtime: Runtime, message: SyncMessage, planned: PersonOutcome
+) -> PersonOutcome | None:
+    """For live sync under safety limits: the held outcome when the rolling hour is spent."""
+    safety = runtime.rules.config.settings.safety
+    if message.kind != "live" or message.dry_run or safety is None or not planned.okta_writes:
+        return None
+    limits = LiveSafety(runtime.client, safety)
+    reason = limits.admit(planned)
+    if reason is None:
+        return None
+    limits.hold(message.run_id, message.item, reason)
+    return planned.model_copy(update={"status": "held", "reason": reason})
 
 
 async def refresh(runtime: Runtime, item: SyncItem, group_ids: dict[str, str]) -> SyncItem:
@@ -67,7 +86,7 @@ async def run_group_ids(runtime: Runtime, run_id: str, *, create: bool) -> dict[
     wanted = list(runtime.rules.groups)
     known = runtime.runs.groups(run_id)
     if not all(name in known for name in wanted):
-        lock = runtime.client.lock(constants.groups_lock_key(), timeout=120)
+        lock = runtime.client.lock(constants.groups_lock_key(), timeout=120, thread_local=False)
         await asyncio.to_thread(lock.acquire)
         try:
             found, missing = await managed_groups(runtime.okta(), wanted, create=create)

@@ -68,3 +68,64 @@ def test_a_discarded_run_writes_nothing_and_cannot_be_approved_after(world: Worl
     assert again.exit_code == 1
     assert "not held" in again.output
     assert sim.okta.counters().writes == 0
+
+
+def test_live_sync_holds_people_past_the_hourly_limit_until_the_run_is_approved(
+    world: World,
+) -> None:
+    import asyncio
+
+    from redis import Redis
+
+    from config.loader import load_config
+    from producers.resync import Producer
+    from shared.broker import build_broker
+    from shared.models import SyncItem
+    from workers.runtime import open_clients
+
+    sim = world(
+        people=100,
+        existing=1.0,
+        drifted=0.3,
+        missing_groups=0,
+        config={
+            "settings": {
+                "safety": {"max_updates": "3", "max_creates": "3", "max_group_removals": "100%"}
+            }
+        },
+    )
+    drifted = sorted(sim.seed_report.drifted_keys)[:6]
+    runs = store(sim)
+
+    async def live(run_items: list[SyncItem]) -> str:
+        from unittest import mock
+
+        with mock.patch.dict("os.environ", sim.env):
+            loaded = load_config(str(sim.config_path))
+        client = Redis.from_url(sim.redis_url)
+        clients = await open_clients(loaded)
+        try:
+            producer = Producer(
+                sim.rules(),
+                RunStore(client),
+                build_broker(client=client),
+                clients.okta,
+                clients.charthop,
+            )
+            run = producer.runs.create("live")
+            producer.enqueue(run, run_items)
+            return run.run_id
+        finally:
+            await clients.close()
+
+    items = [SyncItem(key=f"{key}@1", person_id=key, snapshot=False) for key in drifted]
+    run_id = asyncio.run(live(items))
+    summary = wait_for_summary(runs, run_id, timeout_s=60)
+    assert summary.counts["updated"] == 3 and summary.counts["held"] == 3
+    writes = sim.okta.counters().writes
+    result = CliRunner().invoke(approve, [run_id], env=sim.env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    replay = runs.recent(1)[0]
+    assert replay.kind == "replay"
+    assert wait_for_summary(runs, replay.run_id, timeout_s=60).counts["updated"] == 3
+    assert sim.okta.counters().writes > writes
