@@ -66,7 +66,7 @@ def test_a_discarded_run_writes_nothing_and_cannot_be_approved_after(world: Worl
     assert store(sim).meta(held.run_id).status == "discarded"
     again = CliRunner().invoke(approve, [held.run_id], env=sim.env)
     assert again.exit_code == 1
-    assert "not held" in again.output
+    assert "is discarded and holds nothing" in again.output
     assert sim.okta.counters().writes == 0
 
 
