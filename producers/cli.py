@@ -273,7 +273,10 @@ def sim_charthop(host: str, port: int, people: int, seed: int, token: str) -> No
 
 def _add_operator_commands() -> None:
     # Imported last: the command modules use this module's helpers.
-    from producers.commands import dlq, export, query, runs
+    from producers.ops.dlq import dlq
+    from producers.ops.export import export
+    from producers.ops.query import query
+    from producers.ops.runs import runs
 
     for command in (runs, dlq, export, query):
         main.add_command(command)

@@ -259,7 +259,8 @@ class WorkerFleet:
         if self.process is None:
             return
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            # Only the main process: it stops its workers; a second SIGTERM would hang them.
+            self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout_s)
             except subprocess.TimeoutExpired:

@@ -1,16 +1,18 @@
 """Run summaries by email and chat: rendering, sending, and the decision whether to send."""
 
-from shared.notify.notifier import NotifyReport, notify, worth_telling
-from shared.notify.render import chat_payload, email_message, subject
+from shared.notify.notifier import Backoff, NotifyReport, notify, skip_reason
+from shared.notify.render import chat_payload, email_message, slack_escape, subject
 from shared.notify.senders import post_chat, send_email
 
 __all__ = [
+    "Backoff",
     "NotifyReport",
     "chat_payload",
     "email_message",
     "notify",
     "post_chat",
     "send_email",
+    "skip_reason",
+    "slack_escape",
     "subject",
-    "worth_telling",
 ]

@@ -1,4 +1,4 @@
-"""What the operator commands share: a loaded configuration's Redis, run store and producer."""
+"""What the operator commands connect to: Redis and its stores, and a producer on the APIs."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from workers.runtime import Clients, open_clients
 
 @dataclass
 class Stores:
-    """Redis and the stores on it, for a loaded configuration."""
+    """The configured Redis, with the run store, the dead-letter queue and the broker on it."""
 
     client: redis.Redis
     runs: RunStore
@@ -28,19 +28,19 @@ class Stores:
 
     @classmethod
     def of(cls, loaded: LoadedConfig) -> Stores:
-        """Connect to the configured Redis."""
+        """Connect to the Redis a loaded configuration names."""
         client = redis.Redis.from_url(loaded.secrets.redis_url)
         return cls(
-            client,
-            RunStore(client, loaded.config.runs_ttl_days),
-            DeadLetterStore(client),
-            build_broker(client=client, settings=loaded.config.worker),
+            client=client,
+            runs=RunStore(client, loaded.config.runs_ttl_days),
+            dead_letters=DeadLetterStore(client),
+            broker=build_broker(client=client, settings=loaded.config.worker),
         )
 
 
 @asynccontextmanager
 async def api_clients(loaded: LoadedConfig) -> AsyncIterator[Clients]:
-    """The Okta and ChartHop clients, closed on the way out."""
+    """The Okta and ChartHop clients of a configuration, closed on the way out."""
     clients = await open_clients(loaded)
     try:
         yield clients

@@ -1,0 +1,134 @@
+"""`hopsync query "<filter>"`: who in ChartHop a Carrot filter selects, as a sync would see them.
+
+People are prepared by the configured rules first (a blank location reads as Remote when that
+default is on) and the filter runs on the rules' clock, so the preview selects exactly who a group
+with that query would get. Everyone is read and counted; ``--limit`` only caps the rows listed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+from rich.table import Table
+
+from config.loader import LoadedConfig
+from producers.cli import config_option, console, load_or_exit
+from producers.ops.output import fail, say
+from producers.ops.stores import api_clients
+from shared.carrot import Compiled, compile_filter, render
+from shared.errors import CarrotError, CarrotSyntaxError, HopsyncError
+from shared.records import get_path
+from shared.rules import Rules
+
+BASE_COLUMNS = ("id", "name", "contact.workEmail")
+HEADINGS = {"contact.workEmail": "work email"}
+
+
+@dataclass
+class Selection:
+    """The people a filter selected: the rows kept for listing and the totals."""
+
+    columns: list[str]
+    rows: list[dict[str, str | None]] = field(default_factory=list)
+    matched: int = 0
+    scanned: int = 0
+
+
+@click.command()
+@config_option
+@click.argument("carrot_filter", metavar="FILTER")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="People to list (0: all); all are counted.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def query(config_path: str | None, carrot_filter: str, limit: int, as_json: bool) -> None:
+    """Preview who a Carrot filter selects in ChartHop, with the fields it reads."""
+    loaded = load_or_exit(config_path)
+    rules = Rules.build(loaded.config)
+    compiled = compile_or_exit(carrot_filter, rules)
+    try:
+        selection = asyncio.run(select(loaded, rules, compiled, limit=limit))
+    except CarrotError as error:
+        fail(f"filter: {error}", 2)
+    except HopsyncError as error:
+        fail(f"query failed: {error}")
+    if as_json:
+        click.echo(json.dumps(selection_json(carrot_filter, compiled, selection), indent=2))
+        return
+    console.print(selection_table(carrot_filter, selection))
+    listed = len(selection.rows)
+    more = f" (listing {listed}; --limit 0 lists all)" if listed < selection.matched else ""
+    say(f"{selection.matched} of {selection.scanned} people match{more}")
+
+
+def compile_or_exit(text: str, rules: Rules) -> Compiled:
+    """The filter compiled on the rules' clock; a bad one prints where it fails and exits 2."""
+    try:
+        return compile_filter(text, clock=rules.clock)
+    except CarrotSyntaxError as error:
+        fail(error.render("filter"), 2)
+    except CarrotError as error:
+        fail(f"filter: {error}", 2)
+
+
+async def select(
+    loaded: LoadedConfig, rules: Rules, compiled: Compiled, *, limit: int
+) -> Selection:
+    """Read everyone from ChartHop page by page; count the matches, keep the first ``limit``."""
+    selection = Selection(columns=[*BASE_COLUMNS, *sorted(compiled.fields - set(BASE_COLUMNS))])
+    async with api_clients(loaded) as clients:
+        async for page in clients.charthop.list_people_pages():
+            selection.scanned += len(page)
+            for person in page:
+                prepared = rules.prepare(person)
+                if not _matches(compiled, prepared):
+                    continue
+                selection.matched += 1
+                if limit <= 0 or len(selection.rows) < limit:
+                    selection.rows.append(row(prepared, selection.columns))
+    return selection
+
+
+def _matches(compiled: Compiled, person: dict[str, Any]) -> bool:
+    try:
+        return compiled.matches(person)
+    except CarrotError as error:
+        who = person.get("id")
+        raise CarrotError(f"evaluating it for person {who!r} failed: {error}") from error
+
+
+def row(person: dict[str, Any], columns: list[str]) -> dict[str, str | None]:
+    """A prepared person's cells: the display name, then each column's rendered value."""
+    cells = {column: render(get_path(person, column)) for column in columns}
+    cells["name"] = Rules.person_name(person)
+    return cells
+
+
+def selection_table(text: str, selection: Selection) -> Table:
+    """The listed people as a table titled with the filter."""
+    table = Table(title=f"people matching {text}", title_justify="left")
+    for column in selection.columns:
+        # Folded, not cut: ids and emails are copied from here.
+        table.add_column(HEADINGS.get(column, column), overflow="fold")
+    for cells in selection.rows:
+        table.add_row(*(cells[column] or "" for column in selection.columns))
+    return table
+
+
+def selection_json(text: str, compiled: Compiled, selection: Selection) -> dict[str, Any]:
+    """The selection as JSON: the filter, the fields it reads, the totals and the listed people."""
+    return {
+        "filter": text,
+        "fields": sorted(compiled.fields),
+        "scanned": selection.scanned,
+        "matched": selection.matched,
+        "people": selection.rows,
+    }

@@ -1,0 +1,1 @@
+"""Tests of the operator commands: dead letters and replay, runs, export and query."""

@@ -1,0 +1,124 @@
+"""`hopsync runs` and `hopsync runs show` on runs kept in a real Redis."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import redis
+from rich.console import Console
+
+from producers.ops.runs import RunRow, history_table
+from shared.models import PersonOutcome, RunSummary
+from shared.runs import RunStore
+from shared.summary import build_summary
+from sim.harness import Simulation, start_simulation
+from tests.producers.ops.support import invoke, ok
+
+
+@pytest.fixture
+def sim(tmp_path: Path, redis_url: str) -> Iterator[Simulation]:
+    simulation = start_simulation(tmp_path, redis_url, people=5, existing=0.0)
+    yield simulation
+    simulation.close()
+
+
+@pytest.fixture
+def store(sim: Simulation) -> RunStore:
+    return RunStore(redis.Redis.from_url(sim.redis_url))
+
+
+def outcome(key: str, status: str) -> PersonOutcome:
+    return PersonOutcome.model_validate(
+        {"key": key, "status": status, "name": f"Person {key}", "reason": "n/a"}
+    )
+
+
+def finished_resync(store: RunStore) -> RunSummary:
+    """A resync that created one person, failed one and left one unchanged, in 12.5 s."""
+    meta = store.create("resync")
+    outcomes = [outcome("p1", "created"), outcome("p2", "failed"), outcome("p3", "unchanged")]
+    store.seal(meta.run_id, len(outcomes))
+    store.record(meta.run_id, outcomes)
+    summary = build_summary(meta, outcomes, meta.created_at + timedelta(seconds=12.5))
+    store.save_summary(summary)
+    store.save_meta(meta.model_copy(update={"status": "completed"}))
+    return summary
+
+
+def running_dry_run(store: RunStore) -> str:
+    """A dry resync of 4 people with 2 outcomes so far."""
+    meta = store.create("resync", dry_run=True)
+    store.seal(meta.run_id, 4)
+    store.record(meta.run_id, [outcome("p1", "updated"), outcome("p2", "unchanged")])
+    return meta.run_id
+
+
+def test_history_lists_the_newest_run_first_with_its_duration_and_counts(
+    sim: Simulation, store: RunStore
+) -> None:
+    done = finished_resync(store)
+    going = running_dry_run(store)
+    rows = json.loads(ok(sim.env, "runs", "--json"))
+    assert [row["run_id"] for row in rows] == [going, done.run_id]
+    newest, oldest = rows
+    assert (newest["status"], newest["dry_run"], newest["done"], newest["expected"]) == (
+        "running",
+        True,
+        2,
+        4,
+    )
+    assert oldest["status"] == "completed" and oldest["duration_s"] == 12.5
+    assert oldest["counts"]["created"] == 1 and oldest["counts"]["failed"] == 1
+
+
+def test_history_honours_the_limit(sim: Simulation, store: RunStore) -> None:
+    for _ in range(3):
+        finished_resync(store)
+    assert len(json.loads(ok(sim.env, "runs", "--limit", "2", "--json"))) == 2
+
+
+def test_the_history_table_shows_counts_for_finished_runs_and_progress_otherwise(
+    sim: Simulation, store: RunStore
+) -> None:
+    finished_resync(store)
+    running_dry_run(store)
+    rows = [RunRow.model_validate(row) for row in json.loads(ok(sim.env, "runs", "--json"))]
+    wide = Console(width=200, record=True)
+    wide.print(history_table(rows))
+    text = wide.export_text()
+    assert "1 failed, 1 created, 1 unchanged" in text
+    assert "2/4 done" in text and "12.5s" in text and "yes" in text
+
+
+def test_an_empty_history_says_so(sim: Simulation) -> None:
+    assert "no runs kept" in ok(sim.env, "runs")
+
+
+def test_show_prints_a_finished_runs_whole_summary(sim: Simulation, store: RunStore) -> None:
+    done = finished_resync(store)
+    shown = RunSummary.model_validate_json(ok(sim.env, "runs", "show", done.run_id, "--json"))
+    assert shown == done
+    table = ok(sim.env, "runs", "show", done.run_id)
+    assert "Person p1" in table and "Person p2" in table
+
+
+def test_show_of_a_run_still_going_gives_its_progress_and_counts_so_far(
+    sim: Simulation, store: RunStore
+) -> None:
+    run_id = running_dry_run(store)
+    report = json.loads(ok(sim.env, "runs", "show", run_id, "--json"))
+    assert (report["status"], report["done"], report["expected"]) == ("running", 2, 4)
+    assert report["counts"] == {"updated": 1, "unchanged": 1}
+    text = ok(sim.env, "runs", "show", run_id)
+    assert f"run {run_id} (resync (dry run)) is running: 2/4 done" in text
+    assert "so far: 1 updated, 1 unchanged" in text
+
+
+def test_show_of_an_unknown_run_exits_1_naming_it(sim: Simulation) -> None:
+    result = invoke(sim.env, "runs", "show", "resync-nope")
+    assert result.exit_code == 1
+    assert "no run 'resync-nope'" in result.stderr
