@@ -283,3 +283,7 @@ def _add_operator_commands() -> None:
 
 
 _add_operator_commands()
+
+
+if __name__ == "__main__":
+    main()
