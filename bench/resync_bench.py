@@ -124,7 +124,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     per_window_max = max(
         (max(c.values()) for b, c in windows.items() if b in WRITE_BUCKETS and c), default=0
     )
-    floor = (writes / (args.limit * args.share)) * args.window if args.limit and writes else None
+    # Each bucket has its own budget: the floor is set by the busiest one.
+    per_bucket: Counter[str] = Counter()
+    for (bucket, method), count in counters.calls.items():
+        if bucket in WRITE_BUCKETS and method in ("POST", "PUT", "DELETE"):
+            per_bucket[bucket] += count
+    busiest = max(per_bucket.values(), default=0)
+    floor = busiest / (args.limit * args.share) * args.window if args.limit and busiest else None
     return {
         "people": args.people,
         "drifted": args.drifted,
@@ -144,6 +150,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "write_limit": args.limit,
         "share": args.share,
         "max_requests_in_a_write_bucket_window": per_window_max,
+        "writes_by_bucket": dict(per_bucket),
         "floor_s": round(floor, 2) if floor else None,
         "wall_over_floor": round(wall / floor, 3) if floor else None,
         "load_average": os.getloadavg()[0],
