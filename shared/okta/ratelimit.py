@@ -21,6 +21,7 @@ from shared.okta.headers import RateLimitReading
 
 Sleep = Callable[[float], Awaitable[None]]
 MAX_JITTER_S = 0.1  # spread of the fleet's wake-ups after a window's reset
+MAX_BACKOFF = 8  # short waits grow to at most this many times their base
 
 
 class Slot:
@@ -56,12 +57,18 @@ class LimiterStats:
         self.waited_s[reason] = self.waited_s.get(reason, 0.0) + seconds
 
 
-def pause_for(decision: Decision, rand: Callable[[], float], max_wait_s: float) -> float:
-    """Seconds to sleep for a refusal: the decision's wait, capped, plus jitter."""
+def pause_for(
+    decision: Decision, rand: Callable[[], float], max_wait_s: float, refusals: int = 0
+) -> float:
+    """Seconds to sleep after the ``refusals``-th refusal in a row (0-based), with jitter.
+
+    A spent budget waits for its window's reset. Short waits (concurrency, probes) double with
+    each refusal in a row, up to MAX_BACKOFF times, so that a crowd of waiters polls gently.
+    """
     wait = min(decision.wait_s, max_wait_s)
     if decision.reason == "budget":
         return wait + 0.01 + rand() * MAX_JITTER_S
-    return wait * (0.5 + rand())
+    return wait * min(2.0**refusals, MAX_BACKOFF) * (0.5 + rand())
 
 
 class NoopRateLimiter:
@@ -107,6 +114,7 @@ class LocalRateLimiter:
         return sum(self._in_flight.values())
 
     async def _acquire(self, bucket: str, clock: OktaClock) -> None:
+        refusals = 0
         while True:
             decision = budget.decide(
                 self.windows.get(bucket),
@@ -119,9 +127,10 @@ class LocalRateLimiter:
                 self._in_flight[bucket] += 1
                 self.stats.admitted += 1
                 return
-            pause = pause_for(decision, self._rand, self._max_wait_s)
+            pause = pause_for(decision, self._rand, self._max_wait_s, refusals)
             self.stats.record_wait(str(decision.reason), pause)
             await self._sleep(pause)
+            refusals += 1
 
     def _release(self, bucket: str, reading: RateLimitReading | None) -> None:
         self._in_flight[bucket] -= 1

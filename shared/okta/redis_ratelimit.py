@@ -160,14 +160,16 @@ class RedisRateLimiter:
 
     async def _acquire(self, bucket: str, clock: OktaClock) -> str:
         member = f"{bucket}|{uuid.uuid4().hex}"
+        refusals = 0
         while True:
             decision = await self._try(bucket, member, clock.now())
             if decision.admitted:
                 self.stats.admitted += 1
                 return member
-            pause = pause_for(decision, self._rand, self._max_wait_s)
+            pause = pause_for(decision, self._rand, self._max_wait_s, refusals)
             self.stats.record_wait(str(decision.reason), pause)
             await self._sleep(pause)
+            refusals += 1
 
     async def _release(self, bucket: str, member: str, reading: RateLimitReading | None) -> None:
         args: list[Any] = [member, "0", 0, 0, 0, WINDOW_KEY_TTL_S]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -32,7 +33,9 @@ def request(method: str, path: str, body: Any = None, **query: str) -> SpecReque
     return SpecRequest(method, path, query, headers, raw, "application/json" if raw else "")
 
 
-def response(status: int, body: Any = None, headers: dict[str, str] | None = None) -> SpecResponse:
+def response(
+    status: int, body: Any = None, headers: Mapping[str, str] | None = None
+) -> SpecResponse:
     raw = json.dumps(body).encode() if body is not None else b""
     return SpecResponse(status, raw, headers if headers is not None else dict(RATE),
                         "application/json" if raw else "")  # fmt: skip

@@ -48,6 +48,7 @@ async def run(job: dict[str, Any]) -> dict[str, Any]:
         "client": client.counters.snapshot(),
         "limiter_waits": dict(limiter.stats.waits),
         "limiter_admitted": limiter.stats.admitted,
+        "skew_bounds": client.transport.clock.skew_bounds,
     }
 
 

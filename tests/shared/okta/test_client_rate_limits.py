@@ -44,10 +44,13 @@ def test_a_concurrency_429_backs_off_briefly_and_never_waits_for_its_reset(
     server = serve_okta(state)
     started = time.monotonic()
 
-    def scenario(client: OktaClient) -> object:
-        return client.get_user(user.id)
-
-    with_client(server, scenario, limiter=NoopRateLimiter(), backoff_base_s=0.2, backoff_max_s=2)
+    with_client(
+        server,
+        lambda client: client.get_user(user.id),
+        limiter=NoopRateLimiter(),
+        backoff_base_s=0.2,
+        backoff_max_s=2,
+    )
     elapsed = time.monotonic() - started
     assert elapsed < 2.0, f"waited {elapsed:.2f}s: a concurrency 429 must not wait for Reset"
     assert state.counters().rate_limited == {"concurrency": 3}

@@ -23,7 +23,7 @@ def test_a_user_is_read_by_id_and_by_a_login_needing_encoding(serve_okta: ServeO
         by_id = await client.get_user(seeded.id)
         by_login = await client.find_user_by_login("ADA+ops/eu@example.com")
         missing = await client.find_user_by_login("nobody@example.com")
-        return by_id.login, by_login.id if by_login else "", missing and missing.id
+        return by_id.login, by_login.id if by_login else "", missing.id if missing else None
 
     assert with_client(server, scenario) == ("ada+ops/eu@example.com", seeded.id, None)
 

@@ -1,6 +1,6 @@
 """Two worker processes share one Okta budget through Redis: no 429, and the budget is used.
 
-Okta's per-minute window is compressed to 2 s with a limit of 100 profile updates per window;
+Okta's per-minute window is compressed to 3 s with a limit of 100 profile updates per window;
 two OS processes push 600 updates through one fake Okta with a RedisRateLimiter each.
 """
 
@@ -20,7 +20,7 @@ from tests.contract.fixtures import ServeOkta
 from tests.shared.okta.support import TOKEN, fake_okta
 
 ROOT = Path(__file__).resolve().parents[3]
-WINDOW_S = 2
+WINDOW_S = 3
 LIMIT = 100
 UPDATES = 600
 

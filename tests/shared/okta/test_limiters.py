@@ -15,7 +15,8 @@ from shared.okta import (
     RateLimitReading,
     RedisRateLimiter,
 )
-from shared.okta.ratelimit import RateLimiter
+from shared.okta.budget import Decision
+from shared.okta.ratelimit import RateLimiter, pause_for
 
 START = 1_700_000_000.0
 
@@ -187,3 +188,12 @@ def test_a_dead_processes_leases_expire(redis_url: str) -> None:
         assert await admitted(alive, "user-get", clock)
 
     run("redis", redis_url, scenario)
+
+
+def test_short_waits_grow_with_refusals_in_a_row_and_budget_waits_do_not() -> None:
+    concurrency = Decision(0.02, "concurrency")
+    pauses = [pause_for(concurrency, lambda: 0.5, 65.0, refusals) for refusals in range(6)]
+    assert pauses == pytest.approx([0.02, 0.04, 0.08, 0.16, 0.16, 0.16])
+    budget = Decision(30.0, "budget")
+    assert pause_for(budget, lambda: 0.0, 65.0, 5) == pytest.approx(30.01)
+    assert pause_for(Decision(500.0, "budget"), lambda: 0.0, 65.0) == pytest.approx(65.01)

@@ -6,7 +6,13 @@ from shared.okta import creation_profile, update_changes
 
 
 def test_a_create_leaves_empty_attributes_out() -> None:
-    profile = {"login": "ada@example.com", "title": None, "city": "", "skills": [], "n": 0}
+    profile: dict[str, object] = {
+        "login": "ada@example.com",
+        "title": None,
+        "city": "",
+        "skills": [],
+        "n": 0,
+    }
     assert creation_profile(profile) == {"login": "ada@example.com", "n": 0}
 
 
