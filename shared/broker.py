@@ -29,7 +29,7 @@ from dramatiq.middleware import (
 
 from config.settings import WorkerConfig
 from shared import constants
-from shared.errors import ApiError, HopsyncError
+from shared.errors import ApiError, BrokerUnavailableError, HopsyncError
 
 MAINTENANCE_CHANCE = 50_000
 
@@ -82,7 +82,8 @@ def should_retry(retries: int, error: BaseException, max_retries: int) -> bool:
     """Retry transient failures up to the limit; fail permanent API errors at once."""
     if isinstance(error, ApiError) and not error.retryable:
         return False
-    if isinstance(error, HopsyncError) and not isinstance(error, ApiError):
+    retryable = (ApiError, BrokerUnavailableError)  # Redis or an API may be back in a moment
+    if isinstance(error, HopsyncError) and not isinstance(error, retryable):
         return False
     return retries < max_retries
 
@@ -93,6 +94,7 @@ def build_broker(
     client: redis.Redis | None = None,
     settings: WorkerConfig | None = None,
     extra_middleware: Sequence[Middleware] = (),
+    early_middleware: Sequence[Middleware] = (),
 ) -> HopsyncBroker:
     """A broker on Redis (by URL or client) with hopsync's middleware, not yet installed."""
     worker = settings or WorkerConfig()
@@ -107,6 +109,7 @@ def build_broker(
             retry_when=lambda retries, error: should_retry(retries, error, worker.max_retries),
         ),
         CurrentMessage(),
+        *early_middleware,  # their after_worker_shutdown runs while the event loop still does
         AsyncIO(),
         *extra_middleware,
     ]

@@ -35,6 +35,11 @@ def run_summary_key(run_id: str) -> str:
     return f"{PREFIX}:run:{run_id}:summary"
 
 
+def run_planned_key(run_id: str) -> str:
+    """Hash of outcomes planned just before their writes, for a redelivery to report truly."""
+    return f"{PREFIX}:run:{run_id}:planned"
+
+
 def run_plan_key(run_id: str) -> str:
     """Hash of a held run's planned changes, keyed like the outcomes."""
     return f"{PREFIX}:run:{run_id}:plan"

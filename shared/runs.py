@@ -163,6 +163,19 @@ class RunStore:
                 stranded.append(run_id)
         return stranded
 
+    def save_planned(self, run_id: str, outcome: PersonOutcome) -> None:
+        """Note what a person's writes are about to do, before they are sent."""
+        key = constants.run_planned_key(run_id)
+        with self.client.pipeline() as pipe:
+            pipe.hset(key, outcome.key, outcome.model_dump_json(exclude_defaults=True))
+            pipe.expire(key, self.ttl_s)
+            pipe.execute()
+
+    def planned(self, run_id: str, key: str) -> PersonOutcome | None:
+        """The outcome noted before a person's writes, if any."""
+        raw = self.client.hget(constants.run_planned_key(run_id), key)
+        return PersonOutcome.model_validate_json(raw) if raw is not None else None
+
     def has_outcome(self, run_id: str, key: str) -> bool:
         """Whether a person's outcome is already stored (a redelivered message skips them)."""
         return bool(self.client.hexists(constants.run_outcomes_key(run_id), key))

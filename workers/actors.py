@@ -75,6 +75,7 @@ def notify_run(run_id: str) -> None:
     from shared.notify import notify  # imported late: aiosmtplib is only needed here
 
     loaded = runtime.loaded
+    run_async(runtime.open_clients())
     report = run_async(notify(summary, loaded.config, loaded.secrets, runtime.session()))
     log.info(
         "notifications",

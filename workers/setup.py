@@ -30,7 +30,7 @@ def setup_worker(
     """
     runtime = Runtime.create(loaded, client, async_redis)
     install(runtime)
-    middleware: list[Middleware] = [ApiClients(), DeadLetters(), OktaMetrics()]
+    middleware: list[Middleware] = [DeadLetters(), OktaMetrics()]
     if prometheus:
         middleware.insert(0, Prometheus())
     broker = build_broker(
@@ -38,6 +38,7 @@ def setup_worker(
         client=client,
         settings=loaded.config.worker,
         extra_middleware=middleware,
+        early_middleware=[ApiClients()],
     )
     dramatiq.set_broker(broker)
     from workers import actors

@@ -19,6 +19,7 @@ from workers.runtime import Runtime
 
 async def sync_item(runtime: Runtime, message: SyncMessage, *, retries: int) -> PersonOutcome:
     """Plan and (unless dry) apply one item; returns the outcome to record."""
+    await runtime.open_clients()
     group_ids = await run_group_ids(runtime, message.run_id, create=not message.dry_run)
     item = message.item
     if not item.snapshot or retries > 0:
@@ -34,8 +35,15 @@ async def sync_item(runtime: Runtime, message: SyncMessage, *, retries: int) -> 
     held = live_hold(runtime, message, plan.outcome())
     if held is not None:
         return held
-    if not message.dry_run:
-        await apply_plan(plan, runtime.okta(), group_ids)
+    if message.dry_run:
+        return plan.outcome()
+    earlier = runtime.runs.planned(message.run_id, item.key)
+    if plan.status == "unchanged" and earlier is not None:
+        # A redelivery after the writes went out but before the outcome was recorded.
+        return earlier
+    if plan.status in ("created", "updated"):
+        runtime.runs.save_planned(message.run_id, plan.outcome())
+    await apply_plan(plan, runtime.okta(), group_ids)
     return plan.outcome()
 
 

@@ -10,14 +10,18 @@ from workers.runtime import current, run_async
 
 
 class ApiClients(Middleware):
-    """Opens one aiohttp session per worker process on Dramatiq's event loop."""
+    """Opens one aiohttp session per worker process on Dramatiq's event loop.
 
-    def before_worker_boot(self, broker: Any, worker: Any) -> None:
-        # Runs after the AsyncIO middleware started the loop, before any message is consumed.
-        runtime = current()
-        run_async(runtime.open_clients())
+    Placed before the AsyncIO middleware, so that on shutdown the clients close while the loop
+    still runs; actors also open them on first use, so a message consumed before the boot hook
+    ran finds them open.
+    """
 
-    def before_worker_shutdown(self, broker: Any, worker: Any) -> None:
+    def after_worker_boot(self, broker: Any, worker: Any) -> None:
+        run_async(current().open_clients())
+
+    def after_worker_shutdown(self, broker: Any, worker: Any) -> None:
+        # After Dramatiq has waited for running messages: they still need the clients.
         runtime = current()
         if runtime.clients is not None:
             run_async(runtime.clients.close())

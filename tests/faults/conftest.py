@@ -1,0 +1,193 @@
+"""Fault fixtures: a simulated world whose worker fleet and fake Okta the test may break.
+
+Okta's limits are raised tenfold so that a 2,000-person run takes seconds, not minutes; the
+fault under test, not the rate limit, should decide how long a run takes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
+from click.testing import CliRunner
+
+from producers.cli import main
+from producers.console import wait_for_summary
+from shared.models import RunMeta, RunSummary
+from shared.okta.buckets import DEFAULT_LIMITS
+from shared.runs import RunStore
+from sim.harness import Simulation, WorkerFleet, start_simulation
+from tests.contract.validator import ContractRecorder
+
+FAST_LIMITS = {bucket: limit * 10 for bucket, limit in DEFAULT_LIMITS.items()}
+
+
+@dataclass
+class Arena:
+    """A simulation, its worker fleet (replaceable, as a supervisor would) and its Redis."""
+
+    sim: Simulation
+    fleet: WorkerFleet
+    log_dir: Path
+    fleets: list[WorkerFleet] = field(default_factory=list)  # every fleet started, newest last
+
+    @cached_property
+    def runs(self) -> RunStore:
+        """The run store on the simulation's Redis."""
+        return RunStore(redis.Redis.from_url(self.sim.redis_url))
+
+    def start_run(self, *args: str) -> RunMeta:
+        """Start `hopsync resync` without waiting; returns the run's metadata."""
+        result = CliRunner().invoke(
+            main, ["resync", "--json", *args], env=self.sim.env, catch_exceptions=False
+        )
+        assert result.exit_code == 0, result.output
+        return RunMeta.model_validate(json.loads(result.stdout))
+
+    def wait(self, run_id: str, timeout_s: float = 120) -> RunSummary:
+        """The run's summary once the aggregator has stored it."""
+        return wait_for_summary(self.runs, run_id, timeout_s=timeout_s, poll_s=0.1)
+
+    def wait_for_progress(self, run_id: str, done: int, timeout_s: float = 60) -> int:
+        """Block until at least ``done`` outcomes are recorded; returns how many there are."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            recorded, _ = self.runs.progress(run_id)
+            if recorded >= done:
+                return recorded
+            time.sleep(0.02)
+        raise AssertionError(f"run {run_id} recorded fewer than {done} outcomes in {timeout_s} s")
+
+    def worker_pids(self) -> list[int]:
+        """The worker processes: the children of the fleet's dramatiq main process."""
+        assert self.fleet.process is not None
+        return children(self.fleet.process.pid)
+
+    def wait_for_workers(self, count: int, timeout_s: float = 20) -> list[int]:
+        """The worker pids once ``count`` of them run."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            pids = self.worker_pids()
+            if len(pids) >= count:
+                return pids
+            time.sleep(0.05)
+        raise AssertionError(f"fewer than {count} worker processes after {timeout_s} s")
+
+    def replace_fleet(self) -> WorkerFleet:
+        """Start a new fleet, as the container's restart policy does when the old one exits."""
+        self.fleet = WorkerFleet(
+            self.sim.env,
+            processes=2,
+            threads=4,
+            log_path=self.log_dir / f"workers{len(self.fleets)}.log",
+        ).start()
+        self.fleets.append(self.fleet)
+        return self.fleet
+
+    def logs(self) -> str:
+        """Every worker log written so far."""
+        return "".join(
+            fleet.log_path.read_text(errors="replace")
+            for fleet in self.fleets
+            if fleet.log_path is not None and fleet.log_path.exists()
+        )
+
+
+def children(pid: int) -> list[int]:
+    """The live child processes of ``pid``, read from /proc."""
+    found: list[int] = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        # the command name may hold spaces: fields after its closing parenthesis are fixed
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(entry))
+    return sorted(found)
+
+
+def kill(pid: int) -> None:
+    """SIGKILL a process: no clean-up, no acks, exactly as the OOM killer does."""
+    os.kill(pid, signal.SIGKILL)
+
+
+Build = Callable[..., Arena]
+
+
+@pytest.fixture
+def arena(tmp_path: Path, redis_url: str) -> Iterator[Build]:
+    """Build a contract-checked simulation with a two-process worker fleet."""
+    built: list[tuple[Arena, ContractRecorder]] = []
+
+    def build(**options: Any) -> Arena:
+        recorder = ContractRecorder()
+        middlewares = [recorder.middleware, *options.pop("okta_middlewares", ())]
+        okta_settings = {"limits": FAST_LIMITS, **options.pop("okta_settings", {})}
+        sim = start_simulation(
+            tmp_path / f"world{len(built)}",
+            redis_url,
+            okta_middlewares=middlewares,
+            okta_settings=okta_settings,
+            **options,
+        )
+        log_dir = tmp_path / f"logs{len(built)}"
+        log_dir.mkdir()
+        fleet = WorkerFleet(
+            sim.env, processes=2, threads=4, log_path=log_dir / "workers0.log"
+        ).start()
+        created = Arena(sim, fleet, log_dir, [fleet])
+        built.append((created, recorder))
+        return created
+
+    yield build
+    for created, recorder in built:
+        for fleet in created.fleets:
+            fleet.stop()
+        created.sim.close()
+        if "runs" in created.__dict__:
+            created.runs.client.close()
+        recorder.assert_clean()
+
+
+def okta_server_error(error_id: str) -> web.Response:
+    """A 500 exactly as Okta sends it: the error body and the X-Rate-Limit-* headers."""
+    body = {
+        "errorCode": "E0000009",
+        "errorSummary": "Internal Server Error",
+        "errorLink": "E0000009",
+        "errorId": error_id,
+        "errorCauses": [],
+    }
+    headers = {
+        "X-Rate-Limit-Limit": "600",
+        "X-Rate-Limit-Remaining": "599",
+        "X-Rate-Limit-Reset": str(int(time.time()) + 60),
+    }
+    return web.json_response(body, status=500, headers=headers)
+
+
+def refuse_writes_to(user_ids: set[str]) -> Middleware:
+    """A fake-Okta middleware answering 500 to every write that names one of ``user_ids``."""
+
+    @web.middleware
+    async def refuse(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.method != "GET" and any(uid in request.path for uid in user_ids):
+            return okta_server_error("oaeFaultVictim")
+        return await handler(request)
+
+    return refuse
