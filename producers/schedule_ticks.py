@@ -159,7 +159,7 @@ class Scheduler:
         return JobReport(job, day, run=run)
 
     def _failed(self, job: str, day: date, now: datetime, error: Exception) -> JobReport:
-        retry_at = now + self.retry_after
+        retry_at = now.astimezone(UTC) + self.retry_after
         self._retry_at[job] = retry_at
         message = f"{type(error).__name__}: {error}"
         log.error(

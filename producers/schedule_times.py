@@ -1,6 +1,7 @@
 """When the scheduler's daily jobs are due: pure, DST-correct arithmetic on a wall-clock time.
 
-A job runs at most once per local date of the configured zone, so the rules are stated per day:
+A job runs at most once per local date of the configured zone (so moving daily_at, or a restart,
+never runs a day twice), and the rules are stated per day:
 
 - the day's scheduled instant is ``daily_at`` on that date in the zone (zoneinfo applies the
   offset in force that day, so 03:00 New York is 08:00 UTC in winter and 07:00 UTC in summer);

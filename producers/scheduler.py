@@ -125,7 +125,7 @@ async def _main(loaded: LoadedConfig, wake_s: float) -> None:
             log.warning("second signal: stopping now, the running job is left undone")
             serving.cancel()
             return
-        log.info("signal received: stopping after the running job", signal=signum.name)
+        log.info("signal received: stopping when the job running, if any, ends", signal=signum.name)
         stop.set()
 
     loop = asyncio.get_running_loop()

@@ -44,7 +44,9 @@ class World:
     def queued(self) -> list[dict[str, Any]]:
         """The sync items on the queue, as the workers would receive them."""
         ids = self.client.lrange(SYNC_QUEUE, 0, -1)
-        bodies = self.client.hmget(f"{SYNC_QUEUE}.msgs", ids) if ids else []
+        stored = self.client.hmget(f"{SYNC_QUEUE}.msgs", ids) if ids else []
+        bodies = [body for body in stored if body is not None]
+        assert len(bodies) == len(ids), "a queued message id has no message"
         return [json.loads(body)["args"][0]["item"] for body in bodies]
 
     def start_on(self, day: date, person_ids: list[str], field: str | None = None) -> None:

@@ -88,3 +88,37 @@ def test_the_process_runs_a_missed_day_once_releases_its_lock_on_sigterm_and_nev
     finally:
         sim.close()
         client.close()
+
+
+def test_a_second_sigterm_stops_a_running_job_at_once_and_leaves_its_day_undone(
+    tmp_path: Path, redis_url: str
+) -> None:
+    daily_at = (datetime.now(ZoneInfo(ZONE)) - timedelta(hours=2)).strftime("%H:%M")
+    sim = start_simulation(
+        tmp_path / "sim",
+        redis_url,
+        people=60,
+        existing=0.0,
+        config={"settings": {"timezone": ZONE, "daily_at": daily_at}},
+    )
+    sim.charthop.latency_s = 3.0  # the resync is still reading ChartHop when the signals come
+    client = redis.Redis.from_url(redis_url)
+    log = tmp_path / "scheduler.log"
+    try:
+        missed = latest_slot(daily_at, ZONE, datetime.now(UTC)).day - timedelta(days=3)
+        key = constants.scheduler_last_tick_key("resync")
+        client.set(key, missed.isoformat())
+        client.set(constants.scheduler_last_tick_key("hires"), missed.isoformat())
+        process = launch(sim, log)
+        wait_for(lambda: len(RunStore(client).recent(1)) == 1)
+        process.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        assert process.poll() is None  # the first signal waits for the job
+        started = time.monotonic()
+        stop(process, log)
+        assert time.monotonic() - started < 5
+        assert client.get(key) == missed.isoformat().encode()
+        assert client.exists(constants.SCHEDULER_LOCK) == 0
+    finally:
+        sim.close()
+        client.close()
