@@ -14,6 +14,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -54,27 +57,59 @@ GROUPS = [
         ("Operations", "department:operations"),
     ]
 ]
+REDIS_URL = "redis://127.0.0.1:6379/12"
 WRITE_BUCKETS = ("user-update", "users-list-create", "group-members", "groups")
 
 
 def peak_rss_mb(parent: int) -> dict[int, float]:
-    """VmHWM of each child of the Dramatiq main process, in MB."""
+    """VmHWM of each worker process (a child of the Dramatiq main process with threads), in MB.
+
+    The main process also forks the single-threaded Prometheus exposition server: left out.
+    """
     found = {}
     for pid in subprocess.run(
         ["ps", "--ppid", str(parent), "-o", "pid="], capture_output=True, text=True, check=False
     ).stdout.split():
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
+            status = dict(
+                line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+            )
         except OSError:
             continue
-        for line in status.splitlines():
-            if line.startswith("VmHWM:"):
-                found[int(pid)] = int(line.split()[1]) / 1024
+        if int(status["Threads"]) > 2:
+            found[int(pid)] = int(status["VmHWM"].split()[0]) / 1024
     return found
 
 
+def start_profilers(directory: str, fleet: WorkerFleet) -> list[subprocess.Popen[bytes]]:
+    """py-spy sampling each worker process (the producer runs under pyinstrument)."""
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    assert fleet.process is not None
+    spies = []
+    for pid in peak_rss_mb(fleet.process.pid):
+        output = str(Path(directory) / f"worker-{pid}.txt")
+        spies.append(
+            subprocess.Popen(
+                [
+                    shutil.which("py-spy", path=str(Path(sys.executable).parent)) or "py-spy",
+                    "record",
+                    "--pid",
+                    str(pid),
+                    "--format",
+                    "raw",
+                    "-o",
+                    output,
+                    "--nonblocking",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+    return spies
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    url = "redis://127.0.0.1:6379/12"
+    url = args.redis_url
     client = redis.Redis.from_url(url)
     client.flushdb()
     limits = dict(DEFAULT_LIMITS)
@@ -102,19 +137,28 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         time.sleep(3)  # worker boot, not part of a resync
         sim.okta.reset_counters()
         memory_before = int(client.info("memory")["used_memory"])
+        spies = start_profilers(args.profile, fleet) if args.profile else []
         started = time.perf_counter()
+        producer = ["-m", "producers.cli", "resync", "--wait", "--json"]
+        if args.profile:
+            report = str(Path(args.profile) / "producer.txt")
+            producer = ["-m", "pyinstrument", "-r", "text", "-o", report, *producer]
         answer = subprocess.run(
-            [sys.executable, "-m", "producers.cli", "resync", "--wait", "--json"],
+            [sys.executable, *producer],
             env={**os.environ, **sim.env},
             capture_output=True,
             text=True,
             check=True,
         )
         wall = time.perf_counter() - started
+        producer_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         summary = json.loads(answer.stdout)
         memory_after = int(client.info("memory")["used_memory"])
         counters = sim.okta.counters()
         rss = peak_rss_mb(fleet.process.pid) if fleet.process else {}
+        for spy in spies:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(30)
     finally:
         fleet.stop()
         sim.close()
@@ -143,7 +187,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "charthop_calls": sim.charthop.requests,
         "rate_limited": dict(counters.rate_limited),
         "max_in_flight": counters.max_in_flight,
-        "peak_worker_rss_mb": sorted(rss.values()),
+        "peak_worker_rss_mb": sorted(round(mb, 1) for mb in rss.values()),
+        "peak_producer_rss_mb": round(producer_rss, 1),
         "redis_memory_mb": round((memory_after - memory_before) / 2**20, 2),
         "counts": summary["counts"],
         "window_s": args.window,
@@ -157,7 +202,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def main() -> None:
+def parser() -> argparse.ArgumentParser:
+    """The benchmark's knobs (shared with bench/scale_bench.py)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--drifted", type=float, default=0.0)
@@ -166,8 +212,15 @@ def main() -> None:
     parser.add_argument("--window", type=float, default=60.0, help="fake Okta window (s)")
     parser.add_argument("--limit", type=int, default=0, help="writes per window (0: defaults)")
     parser.add_argument("--share", type=float, default=1.0, help="okta.rate_limit_share")
+    parser.add_argument("--redis-url", default=REDIS_URL, help="flushed first")
+    parser.add_argument("--profile", help="write pyinstrument/py-spy profiles to this directory")
     parser.add_argument("--json", action="store_true", help="print only the JSON line")
-    args = parser.parse_args()
+    return parser
+
+
+def main() -> None:
+    """Run one resync and print the figures, then the JSON line."""
+    args = parser().parse_args()
     figures = run(args)
     if not args.json:
         for key, value in figures.items():

@@ -1,14 +1,18 @@
 """The resync producer: read ChartHop and snapshot Okta once, then fan out one message per person.
 
-Used by `hopsync resync`, the daily scheduler and the demo. The run is sealed with its expected
-count before any message is enqueued, so the aggregator fires exactly when the last one finishes.
+People already in step are decided here from the same snapshot (shared.triage): only people with
+something to write cost a message. Used by `hopsync resync`, the daily scheduler and the demo.
+The run is sealed with its expected count before any message is enqueued, so the aggregator
+fires exactly when the last one finishes.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import structlog
 
@@ -20,12 +24,12 @@ from shared.matching import MatchResult, match_people
 from shared.messages import aggregate_message, notify_message, sync_message
 from shared.models import OktaUserSnapshot, PersonOutcome, RunKind, RunMeta, SyncItem
 from shared.okta import OktaClient
-from shared.plan import plan_item
 from shared.rules import Rules
 from shared.runs import RunStore
 from shared.safety import PlannedTotals, exceeded
 from shared.snapshot import managed_groups, snapshot_users
 from shared.summary import build_summary
+from shared.triage import Triage, triage
 
 log = structlog.get_logger(__name__)
 
@@ -48,53 +52,57 @@ class Producer:
         """
         run = self.runs.create("resync", dry_run=dry_run, note=note)
         log.info("resync started", run_id=run.run_id, dry_run=dry_run)
-        people = [person async for person in self.charthop.list_people()]
-        group_ids, missing = await managed_groups(self.okta, self.rules.groups, create=False)
-        snapshots = await snapshot_users(self.okta, self.rules, group_ids)
+        # ChartHop and Okta are read at once: on real APIs the pages' latency dominates.
+        people, (group_ids, missing, snapshots) = await asyncio.gather(
+            self._read_people(), self._read_okta()
+        )
         matched = match_people(people, snapshots, self.rules)
         save_base(self.runs.client, len(people), sum(len(s.group_names) for s in snapshots))
         if missing:
             run = run.model_copy(update={"groups_created": missing})
             self.runs.save_meta(run)
-        reasons = [] if dry_run else self._over_limits(matched, len(people), snapshots)
+        triaged = triage(matched.items, self.rules)
+        reasons = [] if dry_run else self._over_limits(triaged, len(people), snapshots)
         if reasons:
-            return self._hold(run, matched, reasons)
+            return self._hold(run, matched, triaged, reasons)
         if missing and not dry_run:
             group_ids, _ = await managed_groups(self.okta, self.rules.groups, create=True)
         self.runs.save_groups(run.run_id, {**dict.fromkeys(missing, ""), **group_ids})
-        self.enqueue(run, matched.items, decided=matched.outcomes)
+        self.enqueue(run, triaged.to_send, decided=[*matched.outcomes, *triaged.in_step])
         log.info(
             "resync enqueued",
             run_id=run.run_id,
             people=len(people),
             okta_users=len(snapshots),
-            messages=len(matched.items),
+            messages=len(triaged.to_send),
+            in_step=len(triaged.in_step),
         )
         return run.model_copy(update={"expected": len(matched.items) + len(matched.outcomes)})
 
+    async def _read_people(self) -> list[dict[str, Any]]:
+        return [person async for person in self.charthop.list_people()]
+
+    async def _read_okta(self) -> tuple[dict[str, str], list[str], list[OktaUserSnapshot]]:
+        group_ids, missing = await managed_groups(self.okta, self.rules.groups, create=False)
+        return group_ids, missing, await snapshot_users(self.okta, self.rules, group_ids)
+
     def _over_limits(
-        self, matched: MatchResult, people: int, snapshots: Sequence[OktaUserSnapshot]
+        self, triaged: Triage, people: int, snapshots: Sequence[OktaUserSnapshot]
     ) -> list[str]:
         safety = self.rules.config.settings.safety
         if safety is None:
             return []
-        planned = [
-            plan.outcome()
-            for item in matched.items
-            if (plan := plan_item(item, self.rules)) is not None
-        ]
         memberships = sum(len(snapshot.group_names) for snapshot in snapshots)
-        return exceeded(safety, PlannedTotals.of(planned), people=people, memberships=memberships)
+        totals = PlannedTotals.of(triaged.planned)
+        return exceeded(safety, totals, people=people, memberships=memberships)
 
-    def _hold(self, run: RunMeta, matched: MatchResult, reasons: list[str]) -> RunMeta:
-        planned = [
-            plan.outcome()
-            for item in matched.items
-            if (plan := plan_item(item, self.rules)) is not None
-        ]
+    def _hold(
+        self, run: RunMeta, matched: MatchResult, triaged: Triage, reasons: list[str]
+    ) -> RunMeta:
         held = run.model_copy(update={"status": "held", "note": "; ".join(reasons)})
         self.runs.save_plan(run.run_id, matched.items)
-        summary = build_summary(held, [*planned, *matched.outcomes], datetime.now(UTC))
+        outcomes = [*triaged.planned, *matched.outcomes]
+        summary = build_summary(held, outcomes, datetime.now(UTC))
         self.runs.save_summary(summary.model_copy(update={"status": "held"}))
         self.runs.save_meta(held)
         self.broker.enqueue(notify_message(run.run_id))

@@ -21,6 +21,8 @@ from shared import constants
 from shared.errors import RunNotFoundError
 from shared.models import PersonOutcome, RunKind, RunMeta, RunSummary, SyncItem
 
+RECORD_CHUNK = 2_000  # outcomes per script call
+
 _RECORD = """
 local meta, outcomes = KEYS[1], KEYS[2]
 local ttl = tonumber(ARGV[1])
@@ -113,12 +115,19 @@ class RunStore:
         return int(self.client.hget(constants.run_key(run_id), "enqueued") or 0)
 
     def record(self, run_id: str, outcomes: Iterable[PersonOutcome]) -> bool:
-        """Store outcomes (overwriting a redelivery's); True when the aggregator is now due."""
-        args: list[str | int] = [self.ttl_s]
-        for outcome in outcomes:
-            args += [outcome.key, outcome.model_dump_json(exclude_defaults=True)]
+        """Store outcomes (overwriting a redelivery's); True when the aggregator is now due.
+
+        Thousands of outcomes go in chunks, so no single script blocks Redis for long.
+        """
         keys = [constants.run_key(run_id), constants.run_outcomes_key(run_id)]
-        return bool(self._record(keys=keys, args=args))
+        encoded = [(o.key, o.model_dump_json(exclude_defaults=True)) for o in outcomes]
+        due = False
+        for start in range(0, max(len(encoded), 1), RECORD_CHUNK):
+            args: list[str | int] = [self.ttl_s]
+            for key, value in encoded[start : start + RECORD_CHUNK]:
+                args += [key, value]
+            due = bool(self._record(keys=keys, args=args)) or due
+        return due
 
     def mark_aggregate_enqueued(self, run_id: str) -> None:
         """Note that the aggregator message is on its queue."""
