@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         sim.okta.reset_counters()
         memory_before = int(client.info("memory")["used_memory"])
         spies = start_profilers(args.profile, fleet) if args.profile else []
-        started = time.perf_counter()
+        started, started_epoch = time.perf_counter(), time.time()
         producer = ["-m", "producers.cli", "resync", "--wait", "--json"]
         if args.profile:
             report = str(Path(args.profile) / "producer.txt")
@@ -164,6 +164,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         sim.close()
     calls = sum(counters.calls.values())
     writes = counters.writes
+    write_times = [r.at for r in counters.log if r.method in ("POST", "PUT", "DELETE")]
     windows = {bucket: dict(Counter(c)) for bucket, c in counters.window_counts.items()}
     per_window_max = max(
         (max(c.values()) for b, c in windows.items() if b in WRITE_BUCKETS and c), default=0
@@ -196,6 +197,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "share": args.share,
         "max_requests_in_a_write_bucket_window": per_window_max,
         "writes_by_bucket": dict(per_bucket),
+        "first_write_after_s": round(min(write_times) - started_epoch, 2) if write_times else None,
+        "last_write_after_s": round(max(write_times) - started_epoch, 2) if write_times else None,
+        "write_windows": {
+            bucket: [n for _, n in sorted(c.items())]
+            for bucket, c in counters.window_counts.items()
+            if bucket in WRITE_BUCKETS
+        },
         "floor_s": round(floor, 2) if floor else None,
         "wall_over_floor": round(wall / floor, 3) if floor else None,
         "load_average": os.getloadavg()[0],

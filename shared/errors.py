@@ -174,5 +174,17 @@ class MissingGroupError(HopsyncError):
     """Raised when a plan names a managed group that has no Okta id in its run."""
 
 
+class BudgetDeferredError(HopsyncError):
+    """Raised when a message should wait for Okta's next window off its worker thread."""
+
+    def __init__(self, bucket: str, delay_s: float) -> None:
+        super().__init__(
+            f"Okta's {bucket!r} budget is spent for this window; the message is parked for "
+            f"{delay_s:.2f} s (nothing was written)"
+        )
+        self.bucket = bucket
+        self.delay_s = delay_s
+
+
 class DeadLetterNotFoundError(HopsyncError):
     """Raised when a dead-letter message id names nothing in the dead-letter queue."""

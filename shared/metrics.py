@@ -36,6 +36,7 @@ class Metrics:
     okta_rate_limited: prom.Counter
     okta_retries: prom.Counter
     okta_budget_remaining: prom.Gauge
+    okta_parked: prom.Counter
     run_duration: prom.Histogram
     run_outcomes: prom.Counter
     webhook_requests: prom.Counter
@@ -60,6 +61,11 @@ def metrics() -> Metrics:
             "Requests left in the bucket's current window",
             ["bucket"],
             multiprocess_mode="mostrecent",
+        ),
+        okta_parked=prom.Counter(
+            "hopsync_okta_parked",
+            "Messages put back until the next window of a spent Okta budget",
+            ["bucket"],
         ),
         run_duration=prom.Histogram(
             "hopsync_run_duration_seconds",

@@ -15,7 +15,8 @@ import structlog
 from dramatiq.middleware import CurrentMessage
 
 from shared import constants
-from shared.messages import aggregate_message, notify_message
+from shared.errors import BudgetDeferredError
+from shared.messages import aggregate_message, notify_message, sync_message
 from shared.metrics import metrics
 from shared.models import PersonOutcome, RunSummary, SyncMessage
 from shared.summary import build_summary
@@ -37,7 +38,11 @@ def sync_person(payload: dict[str, Any]) -> None:
     retries = int(current_message.options.get("retries", 0)) if current_message else 0
     context = {"run_id": message.run_id, "person": message.item.key}
     with structlog.contextvars.bound_contextvars(**context):
-        outcome = run_async(_bound(sync_item(runtime, message, retries=retries), context))
+        try:
+            outcome = run_async(_bound(sync_item(runtime, message, retries=retries), context))
+        except BudgetDeferredError as parked:
+            park(current_message, message, parked)
+            return
         log.info(
             "person synced",
             status=outcome.status,
@@ -85,6 +90,18 @@ def notify_run(run_id: str) -> None:
         skipped=report.skipped_reason,
         errors=report.errors,
     )
+
+
+def park(
+    current_message: dramatiq.Message[Any] | None, message: SyncMessage, parked: BudgetDeferredError
+) -> None:
+    """Put the message back with a delay, freeing this thread for messages of other buckets."""
+    again = current_message or sync_message(
+        message.run_id, message.dry_run, message.item, message.kind
+    )
+    dramatiq.get_broker().enqueue(again, delay=int(parked.delay_s * 1000))
+    metrics().okta_parked.labels(bucket=parked.bucket).inc()
+    log.info("person parked", bucket=parked.bucket, delay_s=round(parked.delay_s, 2))
 
 
 def finish(runtime: Runtime, run_id: str, outcomes: Iterable[PersonOutcome]) -> None:

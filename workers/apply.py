@@ -3,34 +3,62 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import nullcontext
+from functools import partial
+from typing import Any
 
 from shared.errors import MissingGroupError
 from shared.okta import OktaClient
+from shared.okta.ratelimit import may_park
 from shared.plan import PersonPlan
 
+Write = Callable[[], Awaitable[Any]]
 
-async def apply_plan(plan: PersonPlan, okta: OktaClient, group_ids: Mapping[str, str]) -> None:
-    """Write exactly the plan's changes; a plan with none costs no call."""
+
+async def apply_plan(
+    plan: PersonPlan, okta: OktaClient, group_ids: Mapping[str, str], *, park: bool = False
+) -> None:
+    """Write exactly the plan's changes; a plan with none costs no call.
+
+    With ``park``, the first write may raise BudgetDeferredError when its Okta window is spent:
+    nothing has been written then, so the message can simply run again later.
+    """
     if plan.status == "created":
-        user = await okta.create_user(
-            plan.create_profile,
-            activate=plan.activate_on_create,
-            group_ids=[_group_id(group_ids, name) for name in plan.groups_added],
-        )
+        with may_park() if park else nullcontext():
+            user = await okta.create_user(
+                plan.create_profile,
+                activate=plan.activate_on_create,
+                group_ids=[_group_id(group_ids, name) for name in plan.groups_added],
+            )
         plan.okta_user_id = user.id
         return
     if plan.status != "updated" or plan.okta_user_id is None:
         return
     user_id = plan.okta_user_id
+    # Steps in order: the profile, then every membership at once, then the activation.
+    steps: list[list[Write]] = []
     if plan.changes:
-        await okta.update_profile(user_id, plan.profile_update)
-    await asyncio.gather(
-        *(okta.add_member(_group_id(group_ids, name), user_id) for name in plan.groups_added),
-        *(okta.remove_member(_group_id(group_ids, name), user_id) for name in plan.groups_removed),
-    )
+        steps.append([partial(okta.update_profile, user_id, plan.profile_update)])
+    memberships: list[Write] = [
+        *(partial(okta.add_member, _group_id(group_ids, n), user_id) for n in plan.groups_added),
+        *(
+            partial(okta.remove_member, _group_id(group_ids, n), user_id)
+            for n in plan.groups_removed
+        ),
+    ]
+    if memberships:
+        steps.append(memberships)
     if plan.activate:
-        await okta.activate_user(user_id)
+        steps.append([partial(okta.activate_user, user_id)])
+    if not steps:
+        return
+    first, *siblings = steps[0]
+    with may_park() if park else nullcontext():
+        await first()
+    await asyncio.gather(*(write() for write in siblings))
+    for step in steps[1:]:
+        await asyncio.gather(*(write() for write in step))
 
 
 def _group_id(group_ids: Mapping[str, str], name: str) -> str:

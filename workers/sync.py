@@ -43,7 +43,9 @@ async def sync_item(runtime: Runtime, message: SyncMessage, *, retries: int) -> 
         return earlier
     if plan.status in ("created", "updated"):
         runtime.runs.save_planned(message.run_id, plan.outcome())
-    await apply_plan(plan, runtime.okta(), group_ids)
+    # A resync's first try plans from the snapshot alone, so it may park and plan again later.
+    park = message.kind == "resync" and message.item.snapshot and retries == 0
+    await apply_plan(plan, runtime.okta(), group_ids, park=park)
     return plan.outcome()
 
 

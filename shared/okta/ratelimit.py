@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from typing import Protocol
 
 from shared.okta import budget
@@ -22,6 +23,28 @@ from shared.okta.headers import RateLimitReading
 Sleep = Callable[[float], Awaitable[None]]
 MAX_JITTER_S = 0.1  # spread of the fleet's wake-ups after a window's reset
 MAX_BACKOFF = 8  # short waits grow to at most this many times their base
+PARK_MIN_WAIT_S = 0.25  # a shorter wait for the next window is cheaper to sleep through
+
+_parking: ContextVar[bool] = ContextVar("hopsync_okta_parking", default=False)
+
+
+@contextmanager
+def may_park() -> Iterator[None]:
+    """Let a spent budget raise BudgetDeferredError instead of sleeping, inside this block.
+
+    Only for a message's first write: parking it then leaves nothing half done, and the worker
+    thread that would have slept serves messages bound for other buckets meanwhile.
+    """
+    token = _parking.set(True)
+    try:
+        yield
+    finally:
+        _parking.reset(token)
+
+
+def parking_allowed() -> bool:
+    """True inside ``may_park()``."""
+    return _parking.get()
 
 
 class Slot:

@@ -21,12 +21,20 @@ import structlog
 from redis.exceptions import RedisError
 
 from shared.constants import INFLIGHT_KEY, ratelimit_key
-from shared.errors import BrokerUnavailableError
+from shared.errors import BrokerUnavailableError, BudgetDeferredError
 from shared.okta import budget
 from shared.okta.budget import Decision, WaitReason
 from shared.okta.clock import OktaClock
 from shared.okta.headers import RateLimitReading
-from shared.okta.ratelimit import LimiterStats, Sleep, Slot, pause_for
+from shared.okta.ratelimit import (
+    MAX_JITTER_S,
+    PARK_MIN_WAIT_S,
+    LimiterStats,
+    Sleep,
+    Slot,
+    parking_allowed,
+    pause_for,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -88,11 +96,40 @@ local known_remaining = tonumber(state[1])
 local known_reset = tonumber(state[2])
 if known_reset == nil or known_remaining == nil or reset > known_reset then
   redis.call('HSET', KEYS[1], 'limit', limit, 'remaining', remaining, 'reset', ARGV[5])
+  if known_reset ~= nil and reset > known_reset then
+    local period = reset - known_reset
+    local shortest = tonumber(redis.call('HGET', KEYS[1], 'period'))
+    if shortest == nil or period < shortest then
+      redis.call('HSET', KEYS[1], 'period', period)
+    end
+  end
 elseif reset == known_reset then
   redis.call('HSET', KEYS[1], 'limit', limit, 'remaining', math.min(known_remaining, remaining))
 end
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[6]))
 return 1
+"""
+
+# KEYS: bucket hash. ARGV: now (Okta time), share. Hands out tickets for the windows after a spent
+# one, a budget's worth per window (the window's length is the shortest seen between resets), and
+# returns the seconds until the ticket's window opens.
+PARK_LUA: Final = """
+local state = redis.call('HMGET', KEYS[1], 'limit', 'reset', 'period', 'parked_for', 'parked')
+local limit = tonumber(state[1])
+local reset = tonumber(state[2])
+local now = tonumber(ARGV[1])
+if limit == nil or reset == nil or reset <= now then
+  return '0'
+end
+local budget = math.max(1, math.floor(limit * tonumber(ARGV[2]) + 1e-9))
+local count = 0
+if state[4] == state[2] then
+  count = tonumber(state[5]) or 0
+end
+count = count + 1
+redis.call('HSET', KEYS[1], 'parked_for', state[2], 'parked', count)
+local period = tonumber(state[3]) or math.max(reset - now, 1)
+return tostring(reset - now + math.floor((count - 1) / budget) * period)
 """
 
 _REASONS: Final[dict[int, WaitReason]] = {2: "concurrency", 3: "probe", 4: "budget"}
@@ -122,6 +159,7 @@ class RedisRateLimiter:
         self._redis = redis
         self._acquire_script = redis.register_script(ACQUIRE_LUA)
         self._release_script = redis.register_script(RELEASE_LUA)
+        self._park_script = redis.register_script(PARK_LUA)
         self._lease_ttl_s = lease_ttl_s
         self._max_wait_s = max_wait_s
         self._sleep = sleep
@@ -166,10 +204,25 @@ class RedisRateLimiter:
             if decision.admitted:
                 self.stats.admitted += 1
                 return member
+            if _parks(decision):
+                raise BudgetDeferredError(bucket, await self._park(bucket, clock.now()))
             pause = pause_for(decision, self._rand, self._max_wait_s, refusals)
             self.stats.record_wait(str(decision.reason), pause)
             await self._sleep(pause)
             refusals += 1
+
+    async def _park(self, bucket: str, now: float) -> float:
+        """Seconds until the window of this message's ticket opens, plus jitter."""
+        args = [repr(now), repr(self.policy.share)]
+        try:
+            wait = float(await self._park_script(keys=[ratelimit_key(bucket)], args=args))
+        except RedisError as error:
+            raise BrokerUnavailableError(
+                f"the Okta rate limiter could not reach Redis ({type(error).__name__}: {error});"
+                " check that Redis is up and HOPSYNC's Redis URL is right"
+            ) from error
+        self.stats.record_wait("parked", wait)
+        return min(wait, self._max_wait_s * 60) + 0.01 + self._rand() * MAX_JITTER_S
 
     async def _release(self, bucket: str, member: str, reading: RateLimitReading | None) -> None:
         args: list[Any] = [member, "0", 0, 0, 0, WINDOW_KEY_TTL_S]
@@ -194,3 +247,9 @@ class RedisRateLimiter:
     def slot(self, bucket: str, clock: OktaClock) -> AbstractAsyncContextManager[Slot]:
         """Wait for the fleet's budget and a lease; release and apply the reading on exit."""
         return self._slot(bucket, clock)
+
+
+def _parks(decision: Decision) -> bool:
+    """A wait for the next window, long enough to park, where parking is allowed."""
+    long = decision.reason == "budget" and decision.wait_s >= PARK_MIN_WAIT_S
+    return long and parking_allowed()

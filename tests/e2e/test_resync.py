@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -10,6 +11,7 @@ from aiohttp.typedefs import Handler
 from redis import Redis
 
 from shared.deadletters import DeadLetterStore
+from shared.okta.buckets import DEFAULT_LIMITS
 from tests.e2e.conftest import World, assert_in_sync, desired_state, okta_state, resync
 
 pytestmark = pytest.mark.slow
@@ -187,3 +189,24 @@ OKTA_500 = {
     "errorId": "oaeTestVictim",
     "errorCauses": [],
 }
+
+
+def test_under_a_spent_window_people_park_and_every_bucket_keeps_its_full_budget(
+    world: World, tmp_path: Path
+) -> None:
+    limits = dict.fromkeys(("user-update", "group-members"), 40)
+    sim = world(
+        people=PEOPLE,
+        existing=1.0,
+        drifted=0.4,
+        missing_groups=0,
+        okta_settings={"window_s": 1.0, "limits": {**DEFAULT_LIMITS, **limits}},
+    )
+    drifted = set(sim.seed_report.drifted_keys)
+    summary = resync(sim)
+    assert {o.key for o in summary.changes if o.status == "updated"} == drifted
+    assert summary.counts["failed"] == 0
+    assert sim.okta.counters().rate_limited == {}
+    assert_in_sync(sim, set(desired_state(sim)) & set(okta_state(sim)))
+    log = (tmp_path / "workers0.log").read_text()
+    assert log.count('"person parked"') > 0  # threads were freed rather than put to sleep
