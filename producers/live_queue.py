@@ -8,6 +8,8 @@ expired (its flusher died) goes back to LIVE_PENDING, due at once, in the same c
 
 from __future__ import annotations
 
+import math
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -22,9 +24,12 @@ TargetKind = Literal["person", "job"]
 
 # Expired leases go back to pending (due now unless already due sooner), then due members move
 # to in-flight under the new lease. One script, so two flushers never claim the same member.
+# What a claim took is kept under its token (KEYS[3]) for the lease: the client retries a claim
+# whose answer was lost (Redis died after writing it), and the retry returns the same members.
 _CLAIM = """
-local pending, inflight = KEYS[1], KEYS[2]
+local pending, inflight, record = KEYS[1], KEYS[2], KEYS[3]
 local now, lease, limit = ARGV[1], ARGV[2], tonumber(ARGV[3])
+if redis.call('exists', record) == 1 then return redis.call('lrange', record, 0, -1) end
 for _, member in ipairs(redis.call('zrangebyscore', inflight, '-inf', now)) do
   redis.call('zrem', inflight, member)
   local due = redis.call('zscore', pending, member)
@@ -36,6 +41,10 @@ local claimed = redis.call('zrangebyscore', pending, '-inf', now, 'LIMIT', 0, li
 for _, member in ipairs(claimed) do
   redis.call('zrem', pending, member)
   redis.call('zadd', inflight, lease, member)
+end
+if #claimed > 0 then
+  redis.call('rpush', record, unpack(claimed))
+  redis.call('expire', record, tonumber(ARGV[4]))
 end
 return claimed
 """
@@ -97,8 +106,10 @@ class LiveQueue:
     def claim(self, now: float, lease_s: float, limit: int) -> Claim:
         """Move up to ``limit`` members due by ``now`` to in-flight for ``lease_s`` seconds."""
         lease_until = now + lease_s
-        keys = [constants.LIVE_PENDING, constants.LIVE_INFLIGHT]
-        raw = self._claim(keys=keys, args=[repr(now), repr(lease_until), limit])
+        record = f"{constants.LIVE_INFLIGHT}:claim:{secrets.token_hex(8)}"
+        keys = [constants.LIVE_PENDING, constants.LIVE_INFLIGHT, record]
+        args: list[str | int] = [repr(now), repr(lease_until), limit, max(1, math.ceil(lease_s))]
+        raw = self._claim(keys=keys, args=args)
         return Claim(members=[_text(member) for member in raw], lease_until=lease_until)
 
     def release(self, claim: Claim, members: Sequence[str]) -> int:

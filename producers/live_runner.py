@@ -10,12 +10,10 @@ from collections.abc import AsyncIterator
 import aiohttp
 import redis
 import structlog
-from redis.backoff import ExponentialBackoff
-from redis.retry import Retry
 
 from config.loader import LoadedConfig
 from producers.live import Clock, JobResolver, LiveFlusher, LiveOptions, charthop_job_resolver
-from shared.broker import build_broker
+from shared.broker import build_broker, redis_retry
 from shared.charthop import ChartHopClient, ChartHopSettings
 from shared.runs import RunStore
 
@@ -30,12 +28,10 @@ async def open_flusher(
 
     Without a ChartHop token, job-only events cannot be resolved and are dropped with a log line.
     """
-    # Short retries: a tick stuck in a Redis outage also holds up the process's shutdown.
+    # A tick rides out a Redis restart: one failing after its claim would leave the claimed
+    # entries to the lease (a minute). It may hold up the process's shutdown as long (~19 s).
     client = redis.Redis.from_url(
-        loaded.secrets.redis_url,
-        socket_timeout=5,
-        socket_connect_timeout=2,
-        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 3),
+        loaded.secrets.redis_url, socket_timeout=5, socket_connect_timeout=2, retry=redis_retry()
     )
     session = aiohttp.ClientSession()
     try:

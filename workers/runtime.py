@@ -1,7 +1,8 @@
 """What a worker process holds for its whole life: configuration, rules, Redis and API clients.
 
 The async clients share one aiohttp ClientSession per process, opened on Dramatiq's event-loop
-thread when the worker boots and closed when it shuts down.
+thread when the worker boots and closed when it shuts down. The Redis clients retry through a
+short outage (a Redis restart), so a running message waits for Redis rather than failing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import redis.asyncio as aioredis
 from dramatiq.asyncio import get_event_loop_thread
 
 from config.loader import LoadedConfig
+from shared.broker import connect_async_redis, connect_redis
 from shared.charthop import ChartHopClient, ChartHopSettings
 from shared.deadletters import DeadLetterStore
 from shared.okta import OktaClient, OktaClientSettings, RedisRateLimiter
@@ -60,7 +62,7 @@ class Runtime:
         async_redis: Callable[[], aioredis.Redis] | None = None,
     ) -> Runtime:
         """A runtime on the configured Redis, or on given clients (fakeredis in the demo)."""
-        connection = client or redis.Redis.from_url(loaded.secrets.redis_url)
+        connection = client or connect_redis(loaded.secrets.redis_url)
         return cls(
             loaded=loaded,
             rules=Rules.build(loaded.config),
@@ -102,7 +104,7 @@ async def open_clients(
     """Open one ClientSession and the Okta and ChartHop clients that share it."""
     config = loaded.config
     session = aiohttp.ClientSession()
-    limiter_client = limiter_redis or aioredis.Redis.from_url(loaded.secrets.redis_url)
+    limiter_client = limiter_redis or connect_async_redis(loaded.secrets.redis_url)
     limiter = RedisRateLimiter(
         limiter_client,
         share=config.okta.rate_limit_share,

@@ -194,7 +194,7 @@ OKTA_500 = {
 def test_under_a_spent_window_people_park_and_every_bucket_keeps_its_full_budget(
     world: World, tmp_path: Path
 ) -> None:
-    limits = dict.fromkeys(("user-update", "group-members"), 40)
+    limits = dict.fromkeys(("user-update", "group-members"), 10)
     sim = world(
         people=PEOPLE,
         existing=1.0,

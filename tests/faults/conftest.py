@@ -29,6 +29,7 @@ from shared.okta.buckets import DEFAULT_LIMITS
 from shared.runs import RunStore
 from sim.harness import Simulation, WorkerFleet, start_simulation
 from tests.contract.validator import ContractRecorder
+from tests.faults.redis_server import RedisServer, redis_server_binary
 
 FAST_LIMITS = {bucket: limit * 10 for bucket, limit in DEFAULT_LIMITS.items()}
 
@@ -162,6 +163,19 @@ def arena(tmp_path: Path, redis_url: str) -> Iterator[Build]:
         if "runs" in created.__dict__:
             created.runs.client.close()
         recorder.assert_clean()
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A Redis server of the test's own (AOF fsynced always), which the test may kill and restart.
+
+    It is stopped at teardown whatever happened; a test uses it by overriding ``redis_url``.
+    """
+    server = RedisServer(tmp_path / "redis", binary=redis_server_binary())
+    try:
+        yield server.start()
+    finally:
+        server.stop()
 
 
 def okta_server_error(error_id: str) -> web.Response:

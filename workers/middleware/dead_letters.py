@@ -8,6 +8,7 @@ import structlog
 from dramatiq.middleware import Middleware
 
 from shared import constants
+from shared.broker import wait_for_redis
 from shared.deadletters import DeadLetter, now
 from shared.logging import RedactSecrets
 from shared.models import PersonOutcome, SyncMessage
@@ -22,8 +23,10 @@ class DeadLetters(Middleware):
     """On a message's last failure: store it in hopsync's dead-letter queue, then nack it.
 
     Storing happens before the nack, so a crash in between redelivers the message rather than
-    losing it. A failed sync message is recorded as a "failed" outcome of its run, which lets the
-    run complete and shows the failure in its summary.
+    losing it. With Redis away, storing waits for it: a failing hook would leave the message
+    neither nacked nor redelivered for as long as the worker lives. A failed sync message is
+    recorded as a "failed" outcome of its run, which lets the run complete and shows the failure
+    in its summary.
     """
 
     def after_process_message(
@@ -51,7 +54,7 @@ class DeadLetters(Middleware):
             retries=int(message.options.get("retries", 0)),
             message=message.asdict(),
         )
-        runtime.dead_letters.add(letter)
+        wait_for_redis(lambda: runtime.dead_letters.add(letter), f"dead-letter message {letter.id}")
         log.warning(
             "message dead-lettered",
             message_id=letter.id,
@@ -70,7 +73,10 @@ class DeadLetters(Middleware):
                 reason=error,
                 name=_person_name(runtime.rules, sync),
             )
-            finish(runtime, sync.run_id, [outcome])
+            wait_for_redis(
+                lambda: finish(runtime, sync.run_id, [outcome]),
+                f"record the failed outcome of {sync.item.key}",
+            )
 
 
 def _sync_message(actor: str, payload: Any) -> SyncMessage | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import redis
 from dramatiq.middleware import Middleware
 
 from shared import constants
@@ -31,7 +32,10 @@ class OktaMetrics(Middleware):
         now = time.monotonic()
         if now - self._budget_read_at >= BUDGET_EVERY_S:
             self._budget_read_at = now
-            export_budget(read_budgets(runtime.client))
+            try:
+                export_budget(read_budgets(runtime.client))
+            except redis.RedisError:
+                return  # Redis is away: the budget is read again on a later message
 
 
 def read_budgets(client: Any) -> dict[str, Any]:
