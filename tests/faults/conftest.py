@@ -10,6 +10,7 @@ import json
 import os
 import signal
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,6 +30,7 @@ from shared.okta.buckets import DEFAULT_LIMITS
 from shared.runs import RunStore
 from sim.harness import Simulation, WorkerFleet, start_simulation
 from tests.contract.validator import ContractRecorder
+from tests.e2e.conftest import assert_in_sync, desired_state, okta_state
 from tests.faults.redis_server import RedisServer, redis_server_binary
 
 FAST_LIMITS = {bucket: limit * 10 for bucket, limit in DEFAULT_LIMITS.items()}
@@ -205,3 +207,16 @@ def refuse_writes_to(user_ids: set[str]) -> Middleware:
         return await handler(request)
 
     return refuse
+
+
+def assert_ended_as_undisturbed(
+    sim: Simulation, summary: RunSummary, logins_before: set[str]
+) -> None:
+    """Nobody created twice, creations counted exactly, Okta as the rules want it."""
+    logins = [user.login.casefold() for user in sim.okta.users()]
+    assert [login for login, n in Counter(logins).items() if n > 1] == []
+    assert sim.okta.counters().users_created == len(set(logins) - logins_before)
+    desired, state = desired_state(sim), okta_state(sim)
+    assert_in_sync(sim, set(desired) & set(state))
+    deferred = {o.match_value for o in summary.changes if o.status == "deferred"}
+    assert set(desired) - set(state) == deferred

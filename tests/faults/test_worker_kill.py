@@ -8,13 +8,11 @@ messages go back on the queue once its heartbeat is older than worker.heartbeat_
 from __future__ import annotations
 
 import time
-from collections import Counter
 
 import pytest
 
 from shared.deadletters import DeadLetterStore
-from tests.e2e.conftest import assert_in_sync, desired_state, okta_state
-from tests.faults.conftest import Build, kill
+from tests.faults.conftest import Build, assert_ended_as_undisturbed, kill
 
 pytestmark = pytest.mark.slow
 PEOPLE = 2000
@@ -46,14 +44,8 @@ def test_a_worker_killed_mid_run_loses_no_one_and_creates_no_one_twice(arena: Bu
     assert sum(summary.counts.values()) == run.expected == PEOPLE
     failed = [(o.key, o.reason) for o in summary.changes if o.status == "failed"]
     assert failed == []
-    logins = [user.login.casefold() for user in world.sim.okta.users()]
-    assert [login for login, n in Counter(logins).items() if n > 1] == []
-    created = set(logins) - before
-    assert world.sim.okta.counters().users_created == len(created)
-    desired, state = desired_state(world.sim), okta_state(world.sim)
-    assert_in_sync(world.sim, set(desired) & set(state))
-    deferred = {o.match_value for o in summary.changes if o.status == "deferred"}
-    assert set(desired) - set(state) == deferred
+    assert_ended_as_undisturbed(world.sim, summary, before)
+    created = {user.login.casefold() for user in world.sim.okta.users()} - before
     print(
         f"\nkilled after {done_at_kill} outcomes; fleet down {fleet_down_s:.1f} s"
         f" and summary {recovered_s:.1f} s after the kill"
