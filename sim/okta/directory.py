@@ -6,9 +6,10 @@ HTTP layer turns them into error bodies. Not thread-safe by itself: FakeOkta hol
 
 from __future__ import annotations
 
+import bisect
 import random
 import string
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -95,6 +96,11 @@ class Directory:
         self._seq = 0
         self.users: dict[str, UserRecord] = {}
         self.groups: dict[str, GroupRecord] = {}
+        # Users are never removed, so creation order is append order: pages start by bisection
+        # instead of a scan of the whole directory (a scan per page is quadratic over a listing).
+        self._user_order: list[UserRecord] = []
+        self._membership_changes = 0
+        self._sorted_members: dict[str, tuple[int, list[UserRecord]]] = {}
         self.custom_attributes: set[str] = set()
         self._logins: dict[str, str] = {}
         self.everyone = self.create_group(EVERYONE, "All users in your organization", "BUILT_IN")
@@ -142,6 +148,7 @@ class Directory:
             activated=now if activate else None,
         )
         self.users[user.id] = user
+        self._user_order.append(user)
         self._logins[login.casefold()] = user.id
         for group in groups:
             self._join(group, user.id)
@@ -198,13 +205,17 @@ class Directory:
         return user
 
     def list_users(
-        self, predicate: Predicate | None, *, include_deprovisioned: bool
-    ) -> list[UserRecord]:
-        """Users in creation order; DEPROVISIONED ones only with a search or filter."""
-        users = sorted(self.users.values(), key=lambda u: u.seq)
-        if not include_deprovisioned:
-            users = [u for u in users if u.status != "DEPROVISIONED"]
-        return [u for u in users if predicate is None or predicate(u.flat())]
+        self, predicate: Predicate | None, *, include_deprovisioned: bool, after: int | None = None
+    ) -> Iterator[UserRecord]:
+        """Users in creation order, after sequence number ``after``, lazily.
+
+        DEPROVISIONED ones only with a search or filter.
+        """
+        for user in _after(self._user_order, after):
+            if user.status == "DEPROVISIONED" and not include_deprovisioned:
+                continue
+            if predicate is None or predicate(user.flat()):
+                yield user
 
     # --- groups ----------------------------------------------------------------------------
 
@@ -258,11 +269,18 @@ class Directory:
         """Ids of a group's members; Everyone holds every user."""
         return self.users.keys() if group.id == self.everyone.id else group.members
 
-    def group_members(self, group_id: str) -> list[UserRecord]:
-        """A group's members in creation order."""
+    def group_members(self, group_id: str, after: int | None = None) -> list[UserRecord]:
+        """A group's members in creation order, after sequence number ``after``."""
         group = self.find_group(group_id)
-        members = [self.users[uid] for uid in self.member_ids(group) if uid in self.users]
-        return sorted(members, key=lambda u: u.seq)
+        cached = self._sorted_members.get(group.id)
+        if group.id == self.everyone.id:
+            members = self._user_order
+        elif cached is not None and cached[0] == self._membership_changes:
+            members = cached[1]
+        else:
+            members = sorted((self.users[uid] for uid in group.members), key=lambda u: u.seq)
+            self._sorted_members[group.id] = (self._membership_changes, members)
+        return members[_start_after(members, after) :]
 
     def user_groups(self, id_or_login: str) -> list[GroupRecord]:
         """The groups a user belongs to, Everyone first."""
@@ -274,6 +292,7 @@ class Directory:
         if user_id not in group.members:
             group.members.add(user_id)
             group.last_membership_updated = self._now()
+            self._membership_changes += 1
 
     def add_member(self, group_id: str, user_id: str, *, via_api: bool = True) -> None:
         """Add a member; through the API only OKTA_GROUPs change (seeding may fill others)."""
@@ -288,3 +307,12 @@ class Directory:
         if user.id in group.members:
             group.members.discard(user.id)
             group.last_membership_updated = self._now()
+            self._membership_changes += 1
+
+
+def _start_after(records: Sequence[UserRecord], after: int | None) -> int:
+    return 0 if after is None else bisect.bisect_right(records, after, key=lambda r: r.seq)
+
+
+def _after(records: Sequence[UserRecord], after: int | None) -> Iterator[UserRecord]:
+    return (records[i] for i in range(_start_after(records, after), len(records)))

@@ -12,7 +12,7 @@ from typing import Any, Final
 from aiohttp import web
 
 from shared.errors import OktaError
-from sim.okta.directory import UserRecord, not_found
+from sim.okta.directory import GroupRecord, UserRecord, not_found
 from sim.okta.paging import page_limit, paginate
 from sim.okta.schema import validation_failed
 from sim.okta.search import Predicate, parse_filter, parse_search
@@ -110,8 +110,14 @@ async def list_users(request: web.Request) -> web.Response:
     limit = page_limit(request, default, state.settings.users_page_max)
     predicate, include_deprovisioned = _user_predicate(request)
     with state.lock:
-        users = state.directory.list_users(predicate, include_deprovisioned=include_deprovisioned)
-        page, links = paginate(request, users, lambda u: u.seq, limit)
+        page, links = paginate(
+            request,
+            lambda after: state.directory.list_users(
+                predicate, include_deprovisioned=include_deprovisioned, after=after
+            ),
+            _seq,
+            limit,
+        )
         body = [user_json(u, origin(request)) for u in page]
     return answer(body, links=[] if "q" in request.query else links)
 
@@ -199,7 +205,12 @@ async def list_groups(request: web.Request) -> web.Response:
         groups = state.directory.list_groups(
             (lambda r: all(p(r) for p in predicates)) if predicates else None
         )
-        page, links = paginate(request, groups, lambda g: g.seq, limit)
+        page, links = paginate(
+            request,
+            lambda after: (g for g in groups if after is None or g.seq > after),
+            _seq,
+            limit,
+        )
         body = [group_json(g, origin(request)) for g in page]
     return answer(body, links=links)
 
@@ -229,8 +240,10 @@ async def list_members(request: web.Request) -> web.Response:
     state = _state(request)
     limit = page_limit(request, state.settings.members_page_default, 10000)
     with state.lock:
-        members = state.directory.group_members(request.match_info["groupId"])
-        page, links = paginate(request, members, lambda u: u.seq, limit)
+        group_id = request.match_info["groupId"]
+        page, links = paginate(
+            request, lambda after: state.directory.group_members(group_id, after), _seq, limit
+        )
         body = [user_json(u, origin(request)) for u in page]
     return answer(body, links=links)
 
@@ -266,3 +279,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/v1/groups/{groupId}/users", list_members)
     app.router.add_put("/api/v1/groups/{groupId}/users/{userId}", add_member)
     app.router.add_delete("/api/v1/groups/{groupId}/users/{userId}", remove_member)
+
+
+def _seq(record: UserRecord | GroupRecord) -> int:
+    return record.seq

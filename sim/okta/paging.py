@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from aiohttp import web
@@ -26,15 +27,22 @@ def page_limit(request: web.Request, default: int, maximum: int) -> int:
 
 
 def paginate(
-    request: web.Request, items: Sequence[T], seq: Callable[[T], int], limit: int
+    request: web.Request,
+    items_after: Callable[[int | None], Iterable[T]],
+    seq: Callable[[T], int],
+    limit: int,
 ) -> tuple[list[T], list[str]]:
-    """The page of ``items`` after the request's cursor, and its Link header values."""
+    """The page after the request's cursor, and its Link header values.
+
+    ``items_after(n)`` yields the listing's items after sequence number ``n`` (all for None), in
+    order; only one item past the page is drawn, to know whether a next page exists.
+    """
     cursor = request.query.get("after")
     after = decode_cursor(cursor) if cursor else None
-    rest = [item for item in items if after is None or seq(item) > after]
-    page = list(rest[:limit])
+    drawn = list(itertools.islice(items_after(after), limit + 1))
+    page = drawn[:limit]
     links = [f'<{request.url}>; rel="self"']
-    if len(rest) > limit:
+    if len(drawn) > limit:
         next_url = request.url.update_query(after=encode_cursor(seq(page[-1])), limit=str(limit))
         links.append(f'<{next_url}>; rel="next"')
     return page, links

@@ -87,7 +87,7 @@ class FakeOkta:
     def users(self) -> list[OktaUser]:
         """Every user, DEPROVISIONED included, in creation order."""
         with self.lock:
-            records = self.directory.list_users(None, include_deprovisioned=True)
+            records = list(self.directory.list_users(None, include_deprovisioned=True))
             return [OktaUser.model_validate(user_json(u, SEED_ORIGIN)) for u in records]
 
     def users_by_login(self) -> dict[str, OktaUser]:

@@ -104,3 +104,50 @@ def test_group_members_default_to_pages_of_1000(serve_okta: ServeOkta) -> None:
     assert first.next_url is not None
     second = call(server, "GET", first.next_url)
     assert (len(first.body), len(second.body), second.next_url) == (1000, 5, None)
+
+
+def test_a_search_is_paged_over_the_matching_users_only(serve_okta: ServeOkta) -> None:
+    state = fake()
+    for i in range(30):
+        state.add_user(user_profile(f"user{i:02d}", department="Sales" if i % 3 else "Eng"))
+    server = serve_okta(state)
+    logins: list[str] = []
+    sales = q('profile.department eq "Sales"')
+    url: str | None = f"/api/v1/users?limit=7&search={sales}"
+    while url is not None:
+        reply = call(server, "GET", url)
+        logins += [u["profile"]["login"].split("@")[0] for u in reply.body]
+        url = reply.next_url
+    assert logins == [f"user{i:02d}" for i in range(30) if i % 3]
+
+
+def test_group_member_pages_follow_membership_changes_made_between_pages(
+    serve_okta: ServeOkta,
+) -> None:
+    state = fake()
+    group = state.add_group("Team")
+    users = [state.add_user(user_profile(f"user{i}"), group_ids=[group.id]) for i in range(6)]
+    server = serve_okta(state)
+    first = call(server, "GET", f"/api/v1/groups/{group.id}/users?limit=3")
+    state.directory.remove_member(group.id, users[4].id)
+    late = state.add_user(user_profile("late"), group_ids=[group.id])
+    assert first.next_url is not None
+    second = call(server, "GET", first.next_url)
+    ids = [u["id"] for u in first.body + second.body]
+    assert ids == [users[0].id, users[1].id, users[2].id, users[3].id, users[5].id, late.id]
+
+
+def test_each_page_reads_only_the_users_it_returns() -> None:
+    state = fake()
+    for i in range(1000):
+        state.add_user(user_profile(f"user{i:04d}"))
+    directory = state.directory
+    last_seq = max(user.seq for user in directory.users.values())
+    looked_at = []
+
+    def predicate(record: dict[str, object]) -> bool:
+        looked_at.append(record)
+        return True
+
+    tail = list(directory.list_users(predicate, include_deprovisioned=False, after=last_seq - 5))
+    assert (len(tail), len(looked_at)) == (5, 5)
