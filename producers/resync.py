@@ -9,6 +9,7 @@ fires exactly when the last one finishes.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ import structlog
 from shared.broker import HopsyncBroker
 from shared.charthop import ChartHopClient
 from shared.errors import RunStateError
+from shared.gc_pause import paused_gc
 from shared.live_safety import LiveSafety, save_base
 from shared.matching import MatchResult, match_people
 from shared.messages import aggregate_message, notify_message, sync_message
@@ -32,6 +34,8 @@ from shared.summary import build_summary
 from shared.triage import Triage, triage
 
 log = structlog.get_logger(__name__)
+
+STREAM_CHUNK = 500  # people planned and enqueued at a time once the run is sealed
 
 
 @dataclass
@@ -52,32 +56,87 @@ class Producer:
         """
         run = self.runs.create("resync", dry_run=dry_run, note=note)
         log.info("resync started", run_id=run.run_id, dry_run=dry_run)
+        with paused_gc():
+            return await self._resync(run, dry_run=dry_run)
+
+    async def _resync(self, run: RunMeta, *, dry_run: bool) -> RunMeta:
+        started = time.perf_counter()
         # ChartHop and Okta are read at once: on real APIs the pages' latency dominates.
         people, (group_ids, missing, snapshots) = await asyncio.gather(
             self._read_people(), self._read_okta()
         )
+        read_s = time.perf_counter() - started
         matched = match_people(people, snapshots, self.rules)
         save_base(self.runs.client, len(people), sum(len(s.group_names) for s in snapshots))
         if missing:
             run = run.model_copy(update={"groups_created": missing})
             self.runs.save_meta(run)
-        triaged = triage(matched.items, self.rules)
-        reasons = [] if dry_run else self._over_limits(triaged, len(people), snapshots)
-        if reasons:
-            return self._hold(run, matched, triaged, reasons)
-        if missing and not dry_run:
-            group_ids, _ = await managed_groups(self.okta, self.rules.groups, create=True)
+        if self.rules.config.settings.safety is not None and not dry_run:
+            return await self._resync_within_limits(
+                run, matched, len(people), snapshots, (group_ids, missing)
+            )
+        group_ids = await self._create_missing(group_ids, missing, dry_run=dry_run)
         self.runs.save_groups(run.run_id, {**dict.fromkeys(missing, ""), **group_ids})
-        self.enqueue(run, triaged.to_send, decided=[*matched.outcomes, *triaged.in_step])
+        sent = self._stream(run, matched)
         log.info(
             "resync enqueued",
             run_id=run.run_id,
             people=len(people),
             okta_users=len(snapshots),
-            messages=len(triaged.to_send),
-            in_step=len(triaged.in_step),
+            messages=sent,
+            in_step=len(matched.items) - sent,
+            read_s=round(read_s, 2),
+            total_s=round(time.perf_counter() - started, 2),
         )
         return run.model_copy(update={"expected": len(matched.items) + len(matched.outcomes)})
+
+    async def _resync_within_limits(
+        self,
+        run: RunMeta,
+        matched: MatchResult,
+        people: int,
+        snapshots: Sequence[OktaUserSnapshot],
+        groups: tuple[dict[str, str], list[str]],
+    ) -> RunMeta:
+        """Plan everyone before writing anything: the safety limits judge the run as a whole."""
+        triaged = triage(matched.items, self.rules)
+        reasons = self._over_limits(triaged, people, snapshots)
+        if reasons:
+            return self._hold(run, matched, triaged, reasons)
+        group_ids, missing = groups
+        group_ids = await self._create_missing(group_ids, missing, dry_run=False)
+        self.runs.save_groups(run.run_id, {**dict.fromkeys(missing, ""), **group_ids})
+        self.enqueue(run, triaged.to_send, decided=[*matched.outcomes, *triaged.in_step])
+        log.info("resync enqueued", run_id=run.run_id, messages=len(triaged.to_send))
+        return run.model_copy(update={"expected": len(matched.items) + len(matched.outcomes)})
+
+    async def _create_missing(
+        self, group_ids: dict[str, str], missing: list[str], *, dry_run: bool
+    ) -> dict[str, str]:
+        if not missing or dry_run:
+            return group_ids
+        created, _ = await managed_groups(self.okta, self.rules.groups, create=True)
+        return created
+
+    def _stream(self, run: RunMeta, matched: MatchResult) -> int:
+        """Seal the run, then plan and enqueue it chunk by chunk; returns the messages sent.
+
+        Workers start writing while later people are still being planned: on a big org, planning
+        everyone first would leave Okta's budget idle for seconds.
+        """
+        due = self.runs.seal(run.run_id, len(matched.items) + len(matched.outcomes))
+        due = self.runs.record(run.run_id, matched.outcomes) or due
+        sent = 0
+        for start in range(0, len(matched.items), STREAM_CHUNK):
+            triaged = triage(matched.items[start : start + STREAM_CHUNK], self.rules)
+            self.broker.enqueue_many(
+                [sync_message(run.run_id, run.dry_run, item, run.kind) for item in triaged.to_send]
+            )
+            sent += len(triaged.to_send)
+            due = self.runs.record(run.run_id, triaged.in_step) or due
+        if due:
+            self._enqueue_aggregate(run.run_id)
+        return sent
 
     async def _read_people(self) -> list[dict[str, Any]]:
         return [person async for person in self.charthop.list_people()]
@@ -177,8 +236,11 @@ class Producer:
         messages = [sync_message(run.run_id, run.dry_run, item, run.kind) for item in items]
         self.broker.enqueue_many(messages)
         if due:
-            self.broker.enqueue(aggregate_message(run.run_id))
-            self.runs.mark_aggregate_enqueued(run.run_id)
+            self._enqueue_aggregate(run.run_id)
+
+    def _enqueue_aggregate(self, run_id: str) -> None:
+        self.broker.enqueue(aggregate_message(run_id))
+        self.runs.mark_aggregate_enqueued(run_id)
 
     async def replay(self, items: list[SyncItem], *, kind: RunKind = "replay") -> RunMeta:
         """Start a run of fresh-read items (a replay of dead letters)."""

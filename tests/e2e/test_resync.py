@@ -210,3 +210,28 @@ def test_under_a_spent_window_people_park_and_every_bucket_keeps_its_full_budget
     assert_in_sync(sim, set(desired_state(sim)) & set(okta_state(sim)))
     log = (tmp_path / "workers0.log").read_text()
     assert log.count('"person parked"') > 0  # threads were freed rather than put to sleep
+
+
+def test_a_run_streamed_in_small_chunks_ends_as_a_run_planned_at_once(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import producers.resync
+    from shared.broker import HopsyncBroker
+
+    sim = world(people=200, existing=0.9, drifted=0.3, missing_groups=0)
+    batches: list[int] = []
+    enqueue_many = HopsyncBroker.enqueue_many
+
+    def spy(self: HopsyncBroker, messages: list[object]) -> None:
+        batches.append(len(messages))
+        enqueue_many(self, messages)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(producers.resync, "STREAM_CHUNK", 25)
+    monkeypatch.setattr(HopsyncBroker, "enqueue_many", spy)
+    drifted = set(sim.seed_report.drifted_keys)
+    summary = resync(sim)
+    assert len(batches) == 8  # 200 people planned 25 at a time, each chunk enqueued at once
+    assert {o.key for o in summary.changes if o.status == "updated"} == drifted
+    assert summary.counts["created"] > 0
+    assert sum(summary.counts.values()) == 200
+    assert_in_sync(sim, set(desired_state(sim)) & set(okta_state(sim)))
