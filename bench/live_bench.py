@@ -5,10 +5,10 @@
     python bench/live_bench.py --people 100 --rate 50 --seconds 3    # smoke (well under 30 s)
 
 The fake Okta starts in step with everyone (Okta's default limits unless --okta-limit), then the
-real `hopsync webhook` process (receiver and live flusher) and `hopsync worker`'s processes
-start. Before each event the person's title in the fake ChartHop becomes "Title <n>" (n: the
-event's number; see TitleTable), then a signed ChartHop-shaped event is POSTed to the receiver.
-Events are open-loop (sent at their scheduled times whatever the answers) from a separate
+real `hopsync webhook` process (receiver, and the live flusher in its child process) and `hopsync
+worker`'s processes start. Before each event the person's title in the fake ChartHop becomes "Title
+<n>" (n: the event's number; see TitleTable), then a signed ChartHop-shaped event is POSTed to the
+receiver. Events are open-loop (sent at their scheduled times whatever the answers) from a separate
 load-generator process (this script with --generator, at nice -10 when permitted: it stands for
 ChartHop, a sender on another machine, and its clock must not stall with the system under test).
 
@@ -385,8 +385,8 @@ def drain(client: redis.Redis, timeout_s: float) -> bool:
 def warm_up(client: redis.Redis, person: str, timeout_s: float = 60) -> float:
     """Sync one person through the live queue (due now) so the live run and its groups exist.
 
-    Without it the first burst of a new live run stalls on the workers' groups lock (see the
-    report: workers/sync.py run_group_ids); --no-warmup shows that. Returns the seconds it took.
+    Without it the first burst of a new live run waits for one worker's groups look-up (see
+    workers/sync.py run_group_ids); --no-warmup shows that. Returns the seconds it took.
     """
     started = time.monotonic()
     client.zadd(constants.LIVE_PENDING, {Target(PERSON, person).member: time.time()})
@@ -525,7 +525,7 @@ def measure_usage(
     """CPU seconds used so far (minus ``before``)."""
     workers = children(fleet.process.pid) if fleet is not None and fleet.process else []
     now = Usage(
-        receiver=cpu_seconds([receiver]),
+        receiver=cpu_seconds([receiver, *children(receiver)]),  # with its flusher process
         workers=cpu_seconds(workers),
         simulators=time.process_time(),
         redis=redis_cpu(client),
@@ -835,7 +835,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/12", help="flushed first")
     parser.add_argument(
-        "--coalesce", type=float, default=None, help="settings.live_coalesce_seconds (default 5)"
+        "--coalesce", type=float, default=None, help="settings.live_coalesce_seconds (default 1)"
     )
     parser.add_argument(
         "--okta-limit", type=int, default=0, help="every bucket's requests/window (0: Okta's)"

@@ -136,7 +136,7 @@ class SettingsConfig(StrictModel):
     notify_emails: list[str] = Field(default_factory=list)
     chat_webhook_url: HttpUrl | None = None
     notify_when_unchanged: bool = False
-    live_coalesce_seconds: float = Field(default=5.0, ge=0, le=300)
+    live_coalesce_seconds: float = Field(default=1.0, ge=0, le=300)
     live_summary_minutes: int = Field(default=15, ge=1, le=1440)
     safety: SafetyConfig | None = None
 

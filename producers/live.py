@@ -1,10 +1,12 @@
 """The live flusher: turns due live-sync entries into sync messages of the period's live run.
 
 Every ``interval_s`` it claims due entries (LiveQueue), resolves job-only entries to their person
-through ChartHop, counts the messages into the live run of the current period, enqueues one
-fresh-read sync message per person, releases the entries, and seals live runs whose period ended.
-An entry is released only after its message is on the queue, so a flusher that dies mid-way
-leaves it in flight until its lease expires and another flusher claims it again.
+through ChartHop, skips people whose previous message is still queued and not started (that one
+reads their latest state), counts the messages into the live run of the current period (once per
+claim, however often the count is retried), enqueues one fresh-read sync message per remaining
+person, marks those people queued, releases the entries, and seals live runs whose period ended.
+An entry is released only after its message is on the queue (or found already there), so a
+flusher that dies mid-way leaves it in flight until its lease expires and another claims it again.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ class LiveOptions:
     period_s: float = 900.0
     grace_s: float = 30.0
     lease_s: float = 60.0
-    interval_s: float = 0.5
+    interval_s: float = 0.25
     batch: int = 500
 
     @classmethod
@@ -60,6 +62,7 @@ class FlushReport:
 
     claimed: int = 0
     enqueued: int = 0
+    already_queued: int = 0  # people skipped: their previous message had not started yet
     dropped: list[str] = field(default_factory=list)
     retry: list[str] = field(default_factory=list)
     run_id: str | None = None
@@ -132,8 +135,8 @@ class LiveFlusher:
         if claim.members:
             batch = await self._sort(claim.members)
             report.dropped, report.retry = batch.dropped, batch.retry
-            report.run_id = await asyncio.to_thread(self._enqueue, claim, batch)
-            report.enqueued = len(batch.people)
+            report.run_id, report.enqueued = await asyncio.to_thread(self._enqueue, claim, batch)
+            report.already_queued = len(batch.people) - report.enqueued
         report.sealed = await asyncio.to_thread(self.live_runs.seal_ended, self.clock())
         return report
 
@@ -176,23 +179,25 @@ class LiveFlusher:
             return
         batch.people.setdefault(person_id, []).append(target.member)
 
-    def _enqueue(self, claim: Claim, batch: _Batch) -> str | None:
+    def _enqueue(self, claim: Claim, batch: _Batch) -> tuple[str | None, int]:
         run_id: str | None = None
-        if batch.people:
+        fresh = self.queue.unqueued(list(batch.people))
+        if fresh:
             # The period is read after resolving jobs, which may have taken a while.
             now = self.clock()
             run_id = self.live_runs.run_for(now)
             stamp = int(now * 1000)
-            messages = [
-                sync_message(run_id, False, _item(person_id, stamp), kind="live")
-                for person_id in batch.people
-            ]
-            self.runs.add_enqueued(run_id, len(messages))
+            items = {person_id: _item(person_id, stamp) for person_id in fresh}
+            messages = [sync_message(run_id, False, item, kind="live") for item in items.values()]
+            self.live_runs.count(run_id, len(messages), batch=claim.token)
             self.broker.enqueue_many(messages)
+            self.queue.mark_queued({person_id: item.key for person_id, item in items.items()})
             log.info("live sync enqueued", run_id=run_id, people=len(messages))
+        if len(fresh) < len(batch.people):
+            log.info("live sync already queued", people=len(batch.people) - len(fresh))
         handled = [member for members in batch.people.values() for member in members]
         self.queue.release(claim, handled + batch.dropped)
-        return run_id
+        return run_id, len(fresh)
 
 
 def _item(person_id: str, stamp_ms: int) -> SyncItem:

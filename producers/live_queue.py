@@ -4,6 +4,16 @@ The webhook receiver adds ``person:<id>`` or ``job:<id>`` members to LIVE_PENDIN
 a burst keeps its first due time). A flusher claims due members by moving them to LIVE_INFLIGHT
 scored by a lease expiry, enqueues their sync messages, then releases them. A member whose lease
 expired (its flusher died) goes back to LIVE_PENDING, due at once, in the same claim script.
+
+A person gets at most one live sync message that is queued and not yet started. Once its
+message is on the queue, the flusher marks the person ``queued`` (``live_queued_key``, holding
+the message's item key); the worker deletes the mark when the message starts, before it reads
+ChartHop (``workers.sync.mark_started``). A flusher finding the mark enqueues nothing more: the
+queued message reads the person's latest state when it runs. A person whose message already
+started is not marked, so events that arrive during a sync get a sync of their own afterwards.
+The mark is set after the enqueue, and not at all when the message has already started, so it
+never names a message that is not waiting on the queue (unless the message was lost: it then
+expires after QUEUED_TTL_S, and the next event is synced again).
 """
 
 from __future__ import annotations
@@ -21,6 +31,7 @@ from shared import constants
 PERSON: Final = "person"
 JOB: Final = "job"
 TargetKind = Literal["person", "job"]
+QUEUED_TTL_S: Final = 3600  # a queued mark outlives any normal wait on the sync queue
 
 # Expired leases go back to pending (due now unless already due sooner), then due members move
 # to in-flight under the new lease. One script, so two flushers never claim the same member.
@@ -64,6 +75,30 @@ return released
 """
 
 
+# Returns the people (ARGV) that have no queued, unstarted live sync message.
+_UNQUEUED = """
+local fresh = {}
+for i = 1, #KEYS do
+  if redis.call('exists', KEYS[i]) == 0 then table.insert(fresh, ARGV[i]) end
+end
+return fresh
+"""
+
+# KEYS: queued mark and started marker of each message, in pairs; ARGV: their item keys and the
+# mark's TTL (last). A message that has already started leaves its person unmarked.
+_MARK = """
+local ttl = tonumber(ARGV[#ARGV])
+local marked = 0
+for i = 1, #ARGV - 1 do
+  if redis.call('exists', KEYS[2 * i]) == 0 then
+    redis.call('set', KEYS[2 * i - 1], ARGV[i], 'EX', ttl)
+    marked = marked + 1
+  end
+end
+return marked
+"""
+
+
 @dataclass(frozen=True)
 class Target:
     """What a pending entry names: a person, or a job still to be resolved to its person."""
@@ -93,6 +128,7 @@ class Claim:
 
     members: list[str]
     lease_until: float
+    token: str  # names the claim's record; stable across retries of one claim
 
 
 class LiveQueue:
@@ -102,15 +138,19 @@ class LiveQueue:
         self.client = client
         self._claim = client.register_script(_CLAIM)
         self._release = client.register_script(_RELEASE)
+        self._unqueued = client.register_script(_UNQUEUED)
+        self._mark = client.register_script(_MARK)
 
     def claim(self, now: float, lease_s: float, limit: int) -> Claim:
         """Move up to ``limit`` members due by ``now`` to in-flight for ``lease_s`` seconds."""
         lease_until = now + lease_s
-        record = f"{constants.LIVE_INFLIGHT}:claim:{secrets.token_hex(8)}"
+        token = secrets.token_hex(8)
+        record = f"{constants.LIVE_INFLIGHT}:claim:{token}"
         keys = [constants.LIVE_PENDING, constants.LIVE_INFLIGHT, record]
         args: list[str | int] = [repr(now), repr(lease_until), limit, max(1, math.ceil(lease_s))]
         raw = self._claim(keys=keys, args=args)
-        return Claim(members=[_text(member) for member in raw], lease_until=lease_until)
+        members = [_text(member) for member in raw]
+        return Claim(members=members, lease_until=lease_until, token=token)
 
     def release(self, claim: Claim, members: Sequence[str]) -> int:
         """Remove handled members of a claim from in-flight; returns how many were removed."""
@@ -118,6 +158,26 @@ class LiveQueue:
             return 0
         args = [repr(claim.lease_until), *members]
         return int(self._release(keys=[constants.LIVE_INFLIGHT], args=args))
+
+    def unqueued(self, people: Sequence[str]) -> list[str]:
+        """The people without a live sync message that is queued and not yet started."""
+        if not people:
+            return []
+        keys = [constants.live_queued_key(person) for person in people]
+        return [_text(person) for person in self._unqueued(keys=keys, args=list(people))]
+
+    def mark_queued(self, items: dict[str, str], ttl_s: int = QUEUED_TTL_S) -> int:
+        """Mark people (person id -> item key of their message just enqueued) as queued.
+
+        A message that already started is left unmarked; returns how many people were marked.
+        """
+        if not items:
+            return 0
+        keys: list[str] = []
+        for person, key in items.items():
+            keys += [constants.live_queued_key(person), constants.live_started_key(key)]
+        args: list[str | int] = [*items.values(), ttl_s]
+        return int(self._mark(keys=keys, args=args))
 
 
 def _text(value: bytes | str) -> str:

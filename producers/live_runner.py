@@ -1,11 +1,24 @@
-"""Run the live flusher from a configuration: inside the webhook process, or alone (blocking)."""
+"""Run the live flusher from a configuration: in a child process of the webhook receiver (as
+`hopsync webhook` does), in a background task, or alone (blocking).
+
+In a process of its own the flusher never holds up the receiver's event loop: a tick that
+encodes hundreds of messages, or waits on Redis, leaves the receiver free to answer webhooks on
+the other core. The receiver restarts a flusher process that died, and the flusher exits once
+its receiver is gone. Nothing is lost when either dies: acknowledged events are in Redis, and
+claimed entries go back to pending when their lease expires.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import multiprocessing
+import os
+import signal
 import time
 from collections.abc import AsyncIterator
+from multiprocessing.process import BaseProcess
+from typing import Final
 
 import aiohttp
 import redis
@@ -15,9 +28,13 @@ from config.loader import LoadedConfig
 from producers.live import Clock, JobResolver, LiveFlusher, LiveOptions, charthop_job_resolver
 from shared.broker import build_broker, redis_retry
 from shared.charthop import ChartHopClient, ChartHopSettings
+from shared.logging import configure_logging
 from shared.runs import RunStore
 
 log = structlog.get_logger(__name__)
+
+SUPERVISE_EVERY_S: Final = 1.0  # how often the receiver checks its flusher process (and back)
+STOP_TIMEOUT_S: Final = 25.0  # a tick may ride out a Redis restart for about 19 s
 
 
 @contextlib.asynccontextmanager
@@ -66,15 +83,102 @@ async def flusher_running(
             log.info("live flusher stopped")
 
 
-def run_flusher(loaded: LoadedConfig, *, options: LiveOptions | None = None) -> None:
-    """Run the flusher alone until interrupted (a process of its own, without the webhook)."""
+def run_flusher(
+    loaded: LoadedConfig, *, options: LiveOptions | None = None, parent_pid: int | None = None
+) -> None:
+    """Run the flusher alone until SIGTERM or SIGINT (blocking).
+
+    With ``parent_pid`` it also stops once that process is gone (its receiver was killed).
+    """
 
     async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
         async with open_flusher(loaded, options=options) as flusher:
-            await flusher.run_forever(asyncio.Event())
+            watch = asyncio.create_task(_watch_parent(parent_pid, stop))
+            log.info("live flusher started", pid=os.getpid(), period_s=flusher.options.period_s)
+            await flusher.run_forever(stop)
+            watch.cancel()
+            log.info("live flusher stopped")
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(main())
+    asyncio.run(main())
+
+
+async def _watch_parent(parent_pid: int | None, stop: asyncio.Event) -> None:
+    while parent_pid is not None and not stop.is_set():
+        if os.getppid() != parent_pid:
+            log.warning("live flusher stopping: its receiver is gone", parent_pid=parent_pid)
+            stop.set()
+            return
+        await asyncio.sleep(SUPERVISE_EVERY_S)
+
+
+def _child_main(loaded: LoadedConfig, options: LiveOptions | None, parent_pid: int) -> None:
+    configure_logging(
+        loaded.secrets.values(), json=True, level=os.environ.get("HOPSYNC_LOG", "WARNING")
+    )
+    run_flusher(loaded, options=options, parent_pid=parent_pid)
+
+
+class FlusherProcess:
+    """The live flusher in a child process (spawned, not forked from a running event loop)."""
+
+    def __init__(self, loaded: LoadedConfig, options: LiveOptions | None = None) -> None:
+        self.loaded = loaded
+        self.options = options
+        self.process: BaseProcess | None = None
+        self.restarts = 0
+
+    def start(self) -> None:
+        """Start a flusher process."""
+        context = multiprocessing.get_context("spawn")
+        args = (self.loaded, self.options, os.getpid())
+        self.process = context.Process(
+            target=_child_main, args=args, name="hopsync-live-flusher", daemon=True
+        )
+        self.process.start()
+
+    async def supervise(self, stop: asyncio.Event) -> None:
+        """Until ``stop`` is set: start the flusher process again whenever it has exited."""
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=SUPERVISE_EVERY_S)
+            process = self.process
+            if stop.is_set() or process is None or process.is_alive():
+                continue
+            log.error("live flusher process exited; starting another", exitcode=process.exitcode)
+            self.restarts += 1
+            self.start()
+
+    def stop(self, timeout_s: float = STOP_TIMEOUT_S) -> None:
+        """SIGTERM (the tick under way finishes), then SIGKILL past ``timeout_s`` (blocking)."""
+        process = self.process
+        if process is None:
+            return
+        process.terminate()
+        process.join(timeout_s)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout_s)
+
+
+@contextlib.asynccontextmanager
+async def flusher_process_running(
+    loaded: LoadedConfig, *, options: LiveOptions | None = None
+) -> AsyncIterator[FlusherProcess]:
+    """A supervised flusher process for the duration of the block."""
+    flusher = FlusherProcess(loaded, options)
+    flusher.start()
+    stop = asyncio.Event()
+    task = asyncio.create_task(flusher.supervise(stop))
+    try:
+        yield flusher
+    finally:
+        stop.set()
+        await task
+        await asyncio.to_thread(flusher.stop)
 
 
 def _resolver(loaded: LoadedConfig, session: aiohttp.ClientSession) -> JobResolver | None:

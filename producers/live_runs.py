@@ -31,6 +31,16 @@ redis.call('zadd', KEYS[2], ARGV[2], ARGV[1])
 return ARGV[1]
 """
 
+# Adds ARGV[1] to the run's enqueued count once per batch (KEYS[2] marks the batch counted), so
+# a count the client retries because its answer was lost adds nothing the second time.
+_COUNT = """
+if not redis.call('set', KEYS[2], 1, 'NX', 'EX', tonumber(ARGV[2])) then
+  return tonumber(redis.call('hget', KEYS[1], 'enqueued') or 0)
+end
+return redis.call('hincrby', KEYS[1], 'enqueued', tonumber(ARGV[1]))
+"""
+COUNTED_TTL_S = 3600  # far longer than a client retries one command
+
 
 def period_of(now: float, period_s: float) -> int:
     """The summary period a moment falls in."""
@@ -60,6 +70,7 @@ class LiveRuns:
         self.period_s = period_s
         self.grace_s = grace_s
         self._open = client.register_script(_OPEN)
+        self._count = client.register_script(_COUNT)
         self._known: dict[int, str] = {}
 
     def run_for(self, now: float) -> str:
@@ -72,6 +83,14 @@ class LiveRuns:
         run_id = _text(stored) if stored is not None else self._open_run(period)
         self._known = {period: run_id}
         return run_id
+
+    def count(self, run_id: str, messages: int, *, batch: str) -> int:
+        """Count a batch's messages into the run once, however often the call is retried.
+
+        ``batch`` names the batch (the flusher's claim token); returns the run's new total.
+        """
+        keys = [constants.run_key(run_id), constants.live_counted_key(batch)]
+        return int(self._count(keys=keys, args=[messages, COUNTED_TTL_S]))
 
     def _open_run(self, period: int) -> str:
         start = datetime.fromtimestamp(period * self.period_s, UTC)

@@ -102,3 +102,19 @@ def scheduler_last_tick_key(job: str) -> str:
 SYNC_ACTOR: Final = "sync_person"
 AGGREGATE_ACTOR: Final = "aggregate_run"
 NOTIFY_ACTOR: Final = "notify_run"
+
+
+# Live sync: one queued message per person, and batches counted once (added for issue #7).
+def live_queued_key(person_id: str) -> str:
+    """String holding the item key of a person's live sync message queued and not yet started."""
+    return f"{PREFIX}:live:queued:{person_id}"
+
+
+def live_started_key(item_key: str) -> str:
+    """Marker that the live sync message of ``item_key`` has started (its queued mark is spent)."""
+    return f"{PREFIX}:live:started:{item_key}"
+
+
+def live_counted_key(batch: str) -> str:
+    """Marker that a flusher batch was counted into its live run, so a retried count adds none."""
+    return f"{PREFIX}:live:counted:{batch}"

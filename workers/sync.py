@@ -2,13 +2,20 @@
 
 A redelivered message whose outcome is already stored writes nothing again. A retried message
 reads the person and the Okta user fresh: an earlier attempt may have written part of its plan.
+A live message first marks itself started, before it reads ChartHop: from then on the live
+flusher enqueues another message for events about the person (see producers.live_queue).
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
+from typing import Final
+
+import redis
 
 from shared import constants
+from shared.errors import MissingGroupError
 from shared.live_safety import LiveSafety
 from shared.models import OktaUserSnapshot, PersonOutcome, SyncItem, SyncMessage
 from shared.plan import plan_item
@@ -19,6 +26,7 @@ from workers.runtime import Runtime
 
 async def sync_item(runtime: Runtime, message: SyncMessage, *, retries: int) -> PersonOutcome:
     """Plan and (unless dry) apply one item; returns the outcome to record."""
+    mark_started(runtime.client, message)
     await runtime.open_clients()
     group_ids = await run_group_ids(runtime, message.run_id, create=not message.dry_run)
     item = message.item
@@ -47,6 +55,33 @@ async def sync_item(runtime: Runtime, message: SyncMessage, *, retries: int) -> 
     park = message.kind == "resync" and message.item.snapshot and retries == 0
     await apply_plan(plan, runtime.okta(), group_ids, park=park)
     return plan.outcome()
+
+
+STARTED_TTL_S: Final = 3600  # longer than a flusher takes from enqueueing to marking
+GROUPS_LOCK_POLL_S: Final = 0.05  # how often a worker waiting for the groups lock tries again
+GROUPS_LOCK_WAIT_S: Final = 180.0
+
+# KEYS: the person's queued mark, the message's started marker; ARGV: the message's item key and
+# the marker's TTL. The mark is deleted only when it names this message: a later message's mark
+# (set while this one was running, or before its retry) stays.
+_STARTED = """
+redis.call('set', KEYS[2], 1, 'EX', tonumber(ARGV[2]))
+if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end
+return 1
+"""
+
+
+def mark_started(client: redis.Redis, message: SyncMessage) -> None:
+    """For a live message: note that it started and spend its person's queued mark.
+
+    Called before ChartHop is read, so an event the flusher skipped because this message was
+    still queued is seen by the read that follows.
+    """
+    item = message.item
+    if message.kind != "live" or item.person_id is None:
+        return
+    keys = [constants.live_queued_key(item.person_id), constants.live_started_key(item.key)]
+    client.register_script(_STARTED)(keys=keys, args=[item.key, STARTED_TTL_S])
 
 
 def live_hold(
@@ -82,29 +117,55 @@ async def refresh(runtime: Runtime, item: SyncItem, group_ids: dict[str, str]) -
 
 
 _group_cache: dict[str, dict[str, str]] = {}
+_group_locks: dict[tuple[int, str], asyncio.Lock] = {}  # by event loop and run
 
 
 async def run_group_ids(runtime: Runtime, run_id: str, *, create: bool) -> dict[str, str]:
     """The run's managed group ids (a missing group maps to "" in a dry run).
 
     Read from the run once per process; a live run reads them from Okta on first use, under a
-    Redis lock so that two workers never create the same group.
+    Redis lock so that two workers never create the same group. The messages of one process
+    wait for each other on an asyncio lock and poll the Redis lock: none blocks a thread of the
+    event loop's executor, which the lock's holder may need to finish.
     """
     cached = _group_cache.get(run_id)
     if cached is not None:
         return cached
-    wanted = list(runtime.rules.groups)
-    known = runtime.runs.groups(run_id)
-    if not all(name in known for name in wanted):
-        lock = runtime.client.lock(constants.groups_lock_key(), timeout=120, thread_local=False)
-        await asyncio.to_thread(lock.acquire)
-        try:
+    loop_run = (id(asyncio.get_running_loop()), run_id)
+    async with _group_locks.setdefault(loop_run, asyncio.Lock()):
+        cached = _group_cache.get(run_id)
+        if cached is not None:
+            return cached
+        wanted = list(runtime.rules.groups)
+        known = runtime.runs.groups(run_id)
+        if not all(name in known for name in wanted):
+            known = await _look_up_groups(runtime, run_id, wanted, create=create)
+        if len(_group_cache) > 64:
+            _group_cache.clear()
+            _group_locks.clear()
+        _group_cache[run_id] = known
+        return known
+
+
+async def _look_up_groups(
+    runtime: Runtime, run_id: str, wanted: list[str], *, create: bool
+) -> dict[str, str]:
+    lock = runtime.client.lock(constants.groups_lock_key(), timeout=120, thread_local=False)
+    deadline = time.monotonic() + GROUPS_LOCK_WAIT_S  # a dead holder's lock expires in 120 s
+    while not lock.acquire(blocking=False):
+        if time.monotonic() > deadline:
+            raise MissingGroupError(
+                f"could not look up the managed groups of run {run_id}: another worker held "
+                f"their lock for {GROUPS_LOCK_WAIT_S:.0f} s; the message is retried, and a dead "
+                "holder's lock expires by itself within 120 s"
+            )
+        await asyncio.sleep(GROUPS_LOCK_POLL_S)
+    try:
+        known = runtime.runs.groups(run_id)  # another process may have saved them meanwhile
+        if not all(name in known for name in wanted):
             found, missing = await managed_groups(runtime.okta(), wanted, create=create)
             known = {**found, **{name: "" for name in missing if name not in found}}
             runtime.runs.save_groups(run_id, known)
-        finally:
-            await asyncio.to_thread(lock.release)
-    if len(_group_cache) > 64:
-        _group_cache.clear()
-    _group_cache[run_id] = known
-    return known
+        return known
+    finally:
+        lock.release()

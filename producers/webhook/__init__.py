@@ -20,7 +20,12 @@ from producers.webhook.events import (
     read_event,
 )
 from producers.webhook.intake import SEEN_TTL_S, Intake
-from producers.webhook.serve import PathOnlyAccessLogger, flusher_context, serve
+from producers.webhook.serve import (
+    PathOnlyAccessLogger,
+    flusher_context,
+    flusher_process_context,
+    serve,
+)
 
 __all__ = [
     "EVENT_FAMILIES",
@@ -40,6 +45,7 @@ __all__ = [
     "create_app",
     "credential_problem",
     "flusher_context",
+    "flusher_process_context",
     "json_error",
     "open_redis",
     "read_event",

@@ -1,4 +1,4 @@
-"""Serve the webhook receiver (``hopsync webhook``), with the live flusher in the background."""
+"""Serve the webhook receiver (``hopsync webhook``), with the live flusher in a child process."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from aiohttp.abc import AbstractAccessLogger
 
 from config.loader import LoadedConfig
 from producers.live import LiveOptions
-from producers.live_runner import flusher_running
+from producers.live_runner import flusher_process_running, flusher_running
 from producers.webhook.app import WEBHOOK_PATH, CleanupContext, create_app
 
 log = structlog.get_logger(__name__)
@@ -40,14 +40,27 @@ def flusher_context(loaded: LoadedConfig, options: LiveOptions | None = None) ->
     return context
 
 
+def flusher_process_context(
+    loaded: LoadedConfig, options: LiveOptions | None = None
+) -> CleanupContext:
+    """An aiohttp cleanup context that runs the live flusher in a supervised child process."""
+
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        async with flusher_process_running(loaded, options=options):
+            yield
+
+    return context
+
+
 def serve(loaded: LoadedConfig, host: str, port: int) -> None:
     """Serve ``POST /webhooks/charthop`` on ``host:port`` until interrupted (blocking).
 
-    With settings.live_sync on, the live flusher runs in the same process; several replicas may
-    run side by side on one Redis. Raises ConfigError when HOPSYNC_WEBHOOK_SECRET is not set.
+    With settings.live_sync on, the live flusher runs in a child process, so that its ticks never
+    delay an answer; several replicas may run side by side on one Redis. Raises ConfigError when
+    HOPSYNC_WEBHOOK_SECRET is not set.
     """
     live_sync = loaded.config.settings.live_sync
-    background = [flusher_context(loaded)] if live_sync else []
+    background = [flusher_process_context(loaded)] if live_sync else []
     app = create_app(loaded, background=background)
     log.info("webhook receiver starting", url=f"http://{host}:{port}{WEBHOOK_PATH}", live=live_sync)
     web.run_app(app, host=host, port=port, print=None, access_log_class=PathOnlyAccessLogger)

@@ -24,6 +24,7 @@ from shared.runs import RunStore
 from sim.charthop import DEFAULT_TOKEN, FakeChartHop, create_app
 from sim.server import BackgroundServer
 from tests.producers.live_support import FakeClock, inflight, pending, sync_bodies
+from workers.sync import mark_started
 
 NO_RETRY = Retry(NoBackoff(), 0)
 OPTIONS = LiveOptions(period_s=1.0, grace_s=0.2, lease_s=5.0, interval_s=0.05)
@@ -221,3 +222,89 @@ def test_the_loop_outlives_an_unreachable_redis_and_stops_when_asked() -> None:
     dead.close()
     failures = [entry for entry in logs if entry["event"].startswith("live flush failed")]
     assert failures and all("Error" in entry["error"] for entry in failures)
+
+
+def test_a_person_whose_message_has_not_started_gets_no_second_message(
+    client: redis.Redis,
+) -> None:
+    clock = FakeClock()
+    flusher = make_flusher(client, clock)
+    add_pending(client, person_p1=clock.now, person_p2=clock.now)
+    asyncio.run(flusher.tick())
+    add_pending(client, person_p1=clock.now, person_p3=clock.now)
+    report = asyncio.run(flusher.tick())
+    assert report.claimed == 2 and report.enqueued == 1 and report.already_queued == 1
+    assert [body.item.person_id for body in sync_bodies(client)] == ["p1", "p2", "p3"]
+    assert report.run_id is not None and RunStore(client).enqueued(report.run_id) == 3
+    assert pending(client) == {} and inflight(client) == {}
+
+
+def test_a_person_whose_message_has_started_gets_one_more_message(client: redis.Redis) -> None:
+    clock = FakeClock()
+    flusher = make_flusher(client, clock)
+    add_pending(client, person_p1=clock.now)
+    asyncio.run(flusher.tick())
+    mark_started(client, sync_bodies(client)[0])  # the sync under way may miss the next event
+    add_pending(client, person_p1=clock.now)
+    report = asyncio.run(flusher.tick())
+    assert report.enqueued == 1
+    first, second = sync_bodies(client)
+    assert first.item.person_id == second.item.person_id == "p1"
+    assert first.item.key != second.item.key
+    add_pending(client, person_p1=clock.now)  # the second one has not started: it will do
+    assert asyncio.run(flusher.tick()).already_queued == 1
+
+
+def test_a_message_that_started_before_its_mark_was_set_leaves_its_person_unmarked(
+    client: redis.Redis,
+) -> None:
+    clock = FakeClock()
+    add_pending(client, person_p1=clock.now)
+    asyncio.run(make_flusher(client, clock).tick())
+    body = sync_bodies(client)[0]
+    client.delete(constants.live_queued_key("p1"))  # as if the mark was not set yet ...
+    mark_started(client, body)  # ... when a worker started the message
+    assert LiveQueue(client).mark_queued({"p1": body.item.key}) == 0
+    assert LiveQueue(client).unqueued(["p1"]) == ["p1"]
+
+
+def test_starting_a_message_keeps_the_mark_of_a_later_one(client: redis.Redis) -> None:
+    clock = FakeClock()
+    add_pending(client, person_p1=clock.now)
+    asyncio.run(make_flusher(client, clock).tick())
+    earlier = sync_bodies(client)[0]
+    client.set(constants.live_queued_key("p1"), "p1@later")
+    mark_started(client, earlier)  # a retry of the earlier message
+    assert client.get(constants.live_queued_key("p1")) == b"p1@later"
+
+
+def test_a_count_retried_after_its_answer_was_lost_counts_the_batch_once(
+    client: redis.Redis,
+) -> None:
+    clock = FakeClock()
+    flusher = make_flusher(client, clock)
+    run_id = flusher.live_runs.run_for(clock.now)
+    assert flusher.live_runs.count(run_id, 3, batch="claim-a") == 3
+    assert flusher.live_runs.count(run_id, 3, batch="claim-a") == 3  # the client's retry
+    assert flusher.live_runs.count(run_id, 2, batch="claim-b") == 5
+    assert RunStore(client).enqueued(run_id) == 5
+
+
+def test_a_tick_counts_its_messages_under_its_claim(
+    client: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeClock()
+    flusher = make_flusher(client, clock)
+    batches: list[str] = []
+    count = flusher.live_runs.count
+
+    def retried_count(run_id: str, messages: int, *, batch: str) -> int:
+        batches.append(batch)
+        count(run_id, messages, batch=batch)  # the first try, whose answer was lost
+        return count(run_id, messages, batch=batch)
+
+    monkeypatch.setattr(flusher.live_runs, "count", retried_count)
+    add_pending(client, person_p1=clock.now, person_p2=clock.now)
+    report = asyncio.run(flusher.tick())
+    assert report.run_id is not None and RunStore(client).enqueued(report.run_id) == 2
+    assert len(batches) == 1 and batches[0]

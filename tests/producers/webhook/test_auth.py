@@ -66,7 +66,7 @@ def test_a_signed_event_with_the_bearer_token_is_queued(serve: Serve, client: re
     clock = FakeClock()
     reply = serve(clock=clock).send(person_event("p1"))
     assert reply.status == 202 and reply.body == {"status": "queued", "target": "person:p1"}
-    assert pending(client) == {"person:p1": clock.now + 5}
+    assert pending(client) == {"person:p1": clock.now + 1}  # the default coalescing window
 
 
 def test_the_token_parameter_alone_is_accepted(serve: Serve, client: redis.Redis) -> None:

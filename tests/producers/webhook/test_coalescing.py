@@ -8,9 +8,11 @@ import redis
 
 from producers.live import LiveFlusher, LiveOptions
 from shared.broker import build_broker
+from shared.models import SyncMessage
 from shared.runs import RunStore
 from tests.producers.live_support import FakeClock, pending, sync_bodies
 from tests.producers.webhook.conftest import Serve, person_event
+from workers.sync import mark_started
 
 
 def flush(client: redis.Redis, clock: FakeClock) -> None:
@@ -58,8 +60,44 @@ def test_an_event_after_the_flush_starts_a_new_window(serve: Serve, client: redi
     webhook.send(person_event("p1"))
     clock.advance(1)
     flush(client, clock)
+    start(client, sync_bodies(client)[0])  # a worker took the first message
     webhook.send(person_event("p1"))
     assert pending(client) == {"person:p1": clock.now + 1}
     clock.advance(1)
     flush(client, clock)
     assert [body.item.person_id for body in sync_bodies(client)] == ["p1", "p1"]
+
+
+def test_by_default_a_change_is_due_one_second_after_its_first_event(
+    serve: Serve, client: redis.Redis
+) -> None:
+    clock = FakeClock()
+    webhook = serve(clock=clock)
+    first = clock.now
+    for n in range(5):
+        assert webhook.send(person_event("p1", event_id=f"e{n}")).status == 202
+        clock.advance(0.15)
+    assert pending(client) == {"person:p1": first + 1}
+    clock.now = first + 1
+    flush(client, clock)
+    assert [body.item.person_id for body in sync_bodies(client)] == ["p1"]
+
+
+def test_an_event_while_the_persons_message_still_waits_adds_no_message(
+    serve: Serve, client: redis.Redis
+) -> None:
+    clock = FakeClock()
+    webhook = serve(clock=clock, live_coalesce_seconds=1)
+    webhook.send(person_event("p1"))
+    clock.advance(1)
+    flush(client, clock)
+    webhook.send(person_event("p1"))  # no worker has taken the first message yet
+    clock.advance(1)
+    flush(client, clock)
+    assert [body.item.person_id for body in sync_bodies(client)] == ["p1"]
+    assert pending(client) == {}
+
+
+def start(client: redis.Redis, message: SyncMessage) -> None:
+    """What a worker does first with a live message: mark it started."""
+    mark_started(client, message)
