@@ -73,17 +73,18 @@ def plan_person(
 ) -> PersonPlan:
     """Plan one ChartHop person against their Okta user (None when they have none)."""
     prepared = rules.prepare(person)
+    match_value = rules.match_value(person)
     base = PersonPlan(
         key=key,
         status="unchanged",
         person_id=_person_id(person),
         name=rules.person_name(person),
-        match_value=rules.match_value(person),
+        match_value=match_value,
         okta_user_id=okta.id if okta else None,
     )
     settings = rules.config.settings
     future = rules.starts_in_future(person)
-    held_back = precheck(person, rules)
+    held_back = _held_back(match_value, future, rules)
     if held_back is not None:
         return _with(base, *held_back)
     desired = rules.desired_profile(prepared)
@@ -123,9 +124,15 @@ def over_length(profile: Mapping[str, str | None]) -> str | None:
 
 def precheck(person: Mapping[str, Any], rules: Rules) -> tuple[OutcomeStatus, str] | None:
     """Why a person is not synced at all (no match value, or a future start), or None."""
-    if rules.match_value(person) is None:
+    return _held_back(rules.match_value(person), rules.starts_in_future(person), rules)
+
+
+def _held_back(
+    match_value: str | None, future: bool, rules: Rules
+) -> tuple[OutcomeStatus, str] | None:
+    if match_value is None:
         return "conflict", f"has no {rules.config.match.charthop} to match on"
-    if rules.starts_in_future(person) and not rules.config.settings.sync_new_hires:
+    if future and not rules.config.settings.sync_new_hires:
         return "deferred", "starts in the future; synced from the start date"
     return None
 
