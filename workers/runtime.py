@@ -118,6 +118,7 @@ async def open_clients(
             rate_limit_share=config.okta.rate_limit_share,
             max_in_flight=config.okta.max_in_flight,
             max_retries=config.okta.max_retries,
+            members_page_size=config.okta.members_page_size,
         ),
         session,
         limiter,

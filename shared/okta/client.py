@@ -256,11 +256,12 @@ class OktaClient:
         return existing
 
     async def list_group_members(
-        self, group_id: str, limit: int = 200
+        self, group_id: str, limit: int | None = None
     ) -> AsyncGenerator[OktaUser, None]:
-        """Every member of a group, page after page (Okta's default page is 1000; we ask less)."""
+        """Every member of a group, page after page (``settings.members_page_size`` a page)."""
+        size = limit if limit is not None else self.settings.members_page_size
         path = f"/api/v1/groups/{_segment(group_id)}/users"
-        async for items in self._pages(self.transport.url(path, {"limit": str(max(1, limit))})):
+        async for items in self._pages(self.transport.url(path, {"limit": str(max(1, size))})):
             for item in items:
                 yield OktaUser.model_validate(item)
 

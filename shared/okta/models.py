@@ -60,6 +60,7 @@ class OktaClientSettings(BaseModel):
     rate_limit_share: float = Field(default=1.0, gt=0, le=1)
     max_in_flight: int = Field(default=20, ge=1, le=75)
     max_retries: int = Field(default=5, ge=0, le=50)
+    members_page_size: int = Field(default=1000, ge=1, le=1000)
     timeout_s: float = Field(default=30, gt=0)
     backoff_base_s: float = Field(default=0.2, ge=0, description="First pause, doubled after")
     backoff_max_s: float = Field(default=2.0, ge=0, description="Longest pause between tries")

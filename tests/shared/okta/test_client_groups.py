@@ -57,3 +57,21 @@ def test_members_are_paged_and_memberships_change(serve_okta: ServeOkta) -> None
     logins = state.member_logins(group.id)
     assert "newcomer@example.com" in logins and "user000@example.com" not in logins
     assert state.counters().calls[("group-members", "GET")] == 3
+
+
+def test_members_are_read_a_thousand_a_page_unless_configured_otherwise(
+    serve_okta: ServeOkta,
+) -> None:
+    state = fake_okta()
+    group = state.add_group("Engineering")
+    for i in range(1200):
+        state.add_user(profile(f"user{i:04d}"), group_ids=[group.id])
+    server = serve_okta(state)
+
+    async def scenario(client: OktaClient) -> int:
+        return len([u.id async for u in client.list_group_members(group.id)])
+
+    assert with_client(server, scenario) == 1200
+    assert state.counters().calls[("group-members", "GET")] == 2
+    assert with_client(server, scenario, members_page_size=300) == 1200
+    assert state.counters().calls[("group-members", "GET")] == 2 + 4
