@@ -24,7 +24,7 @@ from shared.metrics import metrics_port
 from shared.models import RunMeta, RunSummary
 from shared.rules import Rules
 from shared.runs import RunStore
-from workers.launch import worker_command
+from workers.launch import worker_command, worker_env
 
 F = TypeVar("F", bound=Callable[..., Any])
 console = Console()
@@ -189,7 +189,7 @@ def worker(config_path: str | None, processes: int | None, threads: int | None) 
         processes or loaded.config.worker.processes, threads or loaded.config.worker.threads
     )
     # exec, not a child: signals reach Dramatiq directly, so a stop shuts it down cleanly.
-    os.execvpe(command[0], command, env)
+    os.execvpe(command[0], command, worker_env(env))
 
 
 @main.command()

@@ -29,7 +29,7 @@ from sim.charthop import create_app as charthop_app
 from sim.okta import FakeOkta, FakeOktaSettings
 from sim.okta import create_app as okta_app
 from sim.server import BackgroundServer
-from workers.launch import worker_command
+from workers.launch import worker_command, worker_env
 
 OKTA_TOKEN = "sim-okta-token-0f3c9a"
 CHARTHOP_TOKEN = "sim-charthop-token-7be21d"
@@ -247,7 +247,7 @@ class WorkerFleet:
         self._log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
             command,
-            env=self.env,
+            env=worker_env(self.env),
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
