@@ -2,11 +2,16 @@
 
 Both writes happen in one Lua script, so a crash can never mark an event seen without its entry.
 The entry is added with ZADD NX: later events of a burst do not push its due time back.
+
+Events arriving together are written together (group commit): each request waits for the one
+pipeline that carries its script call, so a burst costs a round trip per batch, not per event,
+and every answer is still sent only once its own write is in Redis.
 """
 
 from __future__ import annotations
 
-from typing import Final
+import asyncio
+from typing import Any, Final
 
 import redis.asyncio as aioredis
 
@@ -30,15 +35,43 @@ class Intake:
         self.client = client
         self.seen_ttl_s = seen_ttl_s
         self._accept = client.register_script(_ACCEPT)
+        self._waiting: list[tuple[list[str], list[str | int], asyncio.Future[Any]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     async def accept(self, target: Target, due: float, event_id: str | None) -> bool:
-        """Make ``target`` pending, due at ``due``; False when ``event_id`` was seen before."""
+        """Make ``target`` pending, due at ``due``; False when ``event_id`` was seen before.
+
+        Returns once the write is in Redis; raises the RedisError of the batch that carried it.
+        """
         if event_id is None:
             await self.client.zadd(constants.LIVE_PENDING, {target.member: due}, nx=True)
             return True
         keys = [constants.webhook_seen_key(event_id), constants.LIVE_PENDING]
         args: list[str | int] = [self.seen_ttl_s, target.member, repr(due)]
-        return bool(await self._accept(keys=keys, args=args))
+        written: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._waiting.append((keys, args, written))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_batches())
+        return bool(await written)
+
+    async def _write_batches(self) -> None:
+        """Write what waits, one pipeline at a time, until nothing does."""
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                async with self.client.pipeline(transaction=False) as pipe:
+                    for keys, args, _ in batch:
+                        await self._accept(keys=keys, args=args, client=pipe)
+                    results = await pipe.execute(raise_on_error=False)
+            except Exception as exc:  # every request of the batch answers with it (503)
+                results = [exc] * len(batch)
+            for (_, _, written), result in zip(batch, results, strict=True):
+                if written.done():  # its request was cancelled (the sender hung up)
+                    continue
+                if isinstance(result, BaseException):
+                    written.set_exception(result)
+                else:
+                    written.set_result(result)
 
     async def ready(self) -> bool:
         """Whether Redis answers PING."""
