@@ -275,7 +275,7 @@ def build_broker(
     client: redis.Redis | None = None,
     settings: WorkerConfig | None = None,
     extra_middleware: Sequence[Middleware] = (),
-    early_middleware: Sequence[Middleware] = (),
+    loop_middleware: Sequence[Middleware] = (),
 ) -> HopsyncBroker:
     """A broker on Redis (by URL or client) with hopsync's middleware, not yet installed.
 
@@ -293,8 +293,10 @@ def build_broker(
             retry_when=lambda retries, error: should_retry(retries, error, worker.max_retries),
         ),
         CurrentMessage(),
-        *early_middleware,  # their after_worker_shutdown runs while the event loop still does
         AsyncIO(),
+        # Dramatiq runs after_ hooks in reverse order: placed after AsyncIO, their
+        # after_worker_shutdown runs while its event loop still does.
+        *loop_middleware,
         *extra_middleware,
     ]
     if client is None and url is not None:

@@ -38,7 +38,7 @@ def setup_worker(
         client=client,
         settings=loaded.config.worker,
         extra_middleware=middleware,
-        early_middleware=[ApiClients()],
+        loop_middleware=[ApiClients()],
     )
     dramatiq.set_broker(broker)
     from workers import actors

@@ -12,8 +12,8 @@ from workers.runtime import current, run_async
 class ApiClients(Middleware):
     """Opens one aiohttp session per worker process on Dramatiq's event loop.
 
-    Placed before the AsyncIO middleware, so that on shutdown the clients close while the loop
-    still runs; actors also open them on first use, so a message consumed before the boot hook
+    Placed after the AsyncIO middleware (Dramatiq runs after_ hooks in reverse), so that on
+    shutdown the clients close while the loop still runs; actors also open them on first use, so a message consumed before the boot hook
     ran finds them open.
     """
 
