@@ -13,8 +13,8 @@ class ApiClients(Middleware):
     """Opens one aiohttp session per worker process on Dramatiq's event loop.
 
     Placed after the AsyncIO middleware (Dramatiq runs after_ hooks in reverse), so that on
-    shutdown the clients close while the loop still runs; actors also open them on first use, so a message consumed before the boot hook
-    ran finds them open.
+    shutdown the clients close while the loop still runs; actors also open them on first use,
+    so a message consumed before the boot hook ran finds them open.
     """
 
     def after_worker_boot(self, broker: Any, worker: Any) -> None:
