@@ -69,6 +69,14 @@ def redis_url(redis_server_url: str) -> Iterator[str]:
         client.close()
 
 
+@pytest.fixture
+def client(redis_url: str) -> Iterator[redis.Redis]:
+    """A Redis client on the test's empty database."""
+    connection = redis.Redis.from_url(redis_url)
+    yield connection
+    connection.close()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_logging() -> Iterator[None]:
     """Undo any logging set-up a test (or a CLI command it ran) made, so tests stay independent."""

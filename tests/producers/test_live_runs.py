@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 import redis
 
 from producers.live import LiveFlusher, LiveOptions
@@ -26,13 +24,6 @@ class RacingRedis(redis.Redis):
 
     def get(self, name: Any) -> Any:
         return None
-
-
-@pytest.fixture
-def client(redis_url: str) -> Iterator[redis.Redis]:
-    connection = redis.Redis.from_url(redis_url)
-    yield connection
-    connection.close()
 
 
 def make_flusher(client: redis.Redis, clock: FakeClock) -> LiveFlusher:

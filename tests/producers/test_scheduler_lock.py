@@ -5,21 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Iterator
 
-import pytest
 import redis
 from structlog.testing import capture_logs
 
 from producers.schedule_lock import SchedulerLock
 from shared import constants
-
-
-@pytest.fixture
-def client(redis_url: str) -> Iterator[redis.Redis]:
-    connection = redis.Redis.from_url(redis_url)
-    yield connection
-    connection.close()
 
 
 def test_of_two_schedulers_only_one_holds_the_lock_and_renewing_keeps_it(

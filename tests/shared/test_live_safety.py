@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 import redis
 
 from config.settings import SafetyConfig
 from shared.live_safety import LiveSafety, save_base
 from shared.models import PersonOutcome, SyncItem
-
-
-@pytest.fixture
-def client(redis_url: str) -> Iterator[redis.Redis]:
-    connection = redis.Redis.from_url(redis_url)
-    yield connection
-    connection.close()
-
 
 UPDATE = PersonOutcome(key="p", status="updated", groups_removed=["Sales"])
 

@@ -11,7 +11,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import redis
 
 from producers.webhook import WEBHOOK_PATH, CleanupContext, create_app
 from sim.charthop import event_body, event_headers, make_event
@@ -93,10 +92,3 @@ def serve(redis_url: str) -> Iterator[Serve]:
             return WebhookClient(server.url)
 
         yield start
-
-
-@pytest.fixture
-def client(redis_url: str) -> Iterator[redis.Redis]:
-    connection = redis.Redis.from_url(redis_url)
-    yield connection
-    connection.close()
