@@ -49,8 +49,8 @@ async def group_members(client: OktaClient, group_ids: Mapping[str, str]) -> dic
     memberships: dict[str, list[str]] = defaultdict(list)
 
     async def read(name: str, group_id: str) -> None:
-        async for user in client.list_group_members(group_id):
-            memberships[user.id].append(name)
+        async for user_id in client.list_group_member_ids(group_id):
+            memberships[user_id].append(name)
 
     await asyncio.gather(*(read(name, group_id) for name, group_id in group_ids.items()))
     return dict(memberships)
@@ -72,13 +72,24 @@ def to_snapshot(user: OktaUser, keep: set[str], group_names: list[str]) -> OktaU
 async def snapshot_users(
     client: OktaClient, rules: Rules, group_ids: Mapping[str, str]
 ) -> list[OktaUserSnapshot]:
-    """Every Okta user, by list paging, with their managed-group memberships."""
-    memberships = await group_members(client, group_ids)
+    """Every Okta user, by list paging, with their managed-group memberships.
+
+    Users and members are read at once: on a real org each list is dozens of pages in a row.
+    """
     keep = kept_attributes(rules)
-    snapshots: list[OktaUserSnapshot] = []
-    async for page in client.list_user_pages():
-        snapshots += [to_snapshot(user, keep, memberships.get(user.id, [])) for user in page]
-    return snapshots
+    memberships, trimmed = await asyncio.gather(
+        group_members(client, group_ids), _trimmed_users(client, keep)
+    )
+    return [
+        snapshot.model_copy(update={"group_names": sorted(memberships.get(snapshot.id, []))})
+        if snapshot.id in memberships
+        else snapshot
+        for snapshot in trimmed
+    ]
+
+
+async def _trimmed_users(client: OktaClient, keep: set[str]) -> list[OktaUserSnapshot]:
+    return [to_snapshot(user, keep, []) async for page in client.list_user_pages() for user in page]
 
 
 async def lookup_user(

@@ -17,12 +17,13 @@ from urllib.parse import quote
 import aiohttp
 import structlog
 import yarl
+from pydantic import TypeAdapter
 
 from shared.errors import ApiError, OktaError, OktaNotFoundError, OktaServerError, TransportError
 from shared.okta.clock import OktaClock
 from shared.okta.counters import OktaCounters
 from shared.okta.headers import next_link
-from shared.okta.models import OktaClientSettings, OktaGroup, OktaUser
+from shared.okta.models import OktaClientSettings, OktaGroup, OktaUser, OktaUserRef
 from shared.okta.profiles import creation_profile, same_login, update_changes
 from shared.okta.ratelimit import LocalRateLimiter, RateLimiter
 from shared.okta.retry import backoff_delay
@@ -31,6 +32,7 @@ from shared.okta.transport import Answer, OktaTransport, Sleep
 log = structlog.get_logger(__name__)
 
 USERS_PAGE_MAX = 200  # Okta's documented page maximum for users
+_USER_REFS: TypeAdapter[list[OktaUserRef]] = TypeAdapter(list[OktaUserRef])
 DUPLICATE = "E0000001"
 
 
@@ -264,6 +266,16 @@ class OktaClient:
         async for items in self._pages(self.transport.url(path, {"limit": str(max(1, size))})):
             for item in items:
                 yield OktaUser.model_validate(item)
+
+    async def list_group_member_ids(
+        self, group_id: str, limit: int | None = None
+    ) -> AsyncGenerator[str, None]:
+        """The ids of a group's members: a resync reads tens of thousands, and needs only who."""
+        size = limit if limit is not None else self.settings.members_page_size
+        path = f"/api/v1/groups/{_segment(group_id)}/users"
+        async for items in self._pages(self.transport.url(path, {"limit": str(max(1, size))})):
+            for ref in _USER_REFS.validate_python(items):
+                yield ref.id
 
     async def list_user_groups(self, user_id: str) -> list[OktaGroup]:
         """Every group a user belongs to, Everyone and app groups included."""

@@ -25,6 +25,14 @@ class OktaUser(BaseModel):
         return str(self.profile.get("login") or "")
 
 
+class OktaUserRef(BaseModel):
+    """A user as a member list names it, when only who is a member matters (the resync)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+
+
 class GroupProfile(BaseModel):
     """A group's name and description; other profile attributes (AD groups) are ignored."""
 

@@ -75,3 +75,15 @@ def test_members_are_read_a_thousand_a_page_unless_configured_otherwise(
     assert state.counters().calls[("group-members", "GET")] == 2
     assert with_client(server, scenario, members_page_size=300) == 1200
     assert state.counters().calls[("group-members", "GET")] == 2 + 4
+
+
+def test_member_ids_are_every_members_id_in_order(serve_okta: ServeOkta) -> None:
+    state = fake_okta()
+    group = state.add_group("Engineering")
+    users = [state.add_user(profile(f"user{i:03d}"), group_ids=[group.id]) for i in range(250)]
+    server = serve_okta(state)
+
+    async def scenario(client: OktaClient) -> list[str]:
+        return [user_id async for user_id in client.list_group_member_ids(group.id, limit=100)]
+
+    assert with_client(server, scenario) == [user.id for user in users]
