@@ -23,7 +23,7 @@ One person is synced before the clock starts (see warm_up). Diagnostics: --no-wo
 and flusher alone), --worker-nice, --pid-file (attach py-spy), --rows (every event and write).
 
 Prints a table, then one JSON object with every figure as its last line (--json: only that).
-Redis database 12 on 127.0.0.1:6379 by default (flushed first). A tool, not a timed test.
+Redis database 13 on 127.0.0.1:6379 by default (flushed first). A tool, not a timed test.
 """
 
 from __future__ import annotations
@@ -833,7 +833,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/12", help="flushed first")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13", help="flushed first")
     parser.add_argument(
         "--coalesce", type=float, default=None, help="settings.live_coalesce_seconds (default 1)"
     )

@@ -24,7 +24,7 @@ wall/floor. Starting at a window's start, an ideal client finishes early in wind
 ceil(N / limit), so wall/floor can be a little under 1.
 
 Prints a side-by-side table, then one JSON object with every figure as its last line (--json:
-only that). Redis database 12 on 127.0.0.1:6379 by default (flushed first). A tool, not a timed
+only that). Redis database 14 on 127.0.0.1:6379 by default (flushed first). A tool, not a timed
 test. Needs the `okta` package (not a hopsync dependency).
 """
 
@@ -358,7 +358,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--contenders", type=lambda s: s.split(","), default=list(CONTENDERS), help="sdk,hopsync"
     )
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/12")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--json", action="store_true", help="print only the JSON line")
     args = parser.parse_args(argv)
     unknown = set(args.contenders) - set(CONTENDERS)
