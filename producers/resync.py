@@ -71,13 +71,21 @@ class Producer:
         if missing:
             run = run.model_copy(update={"groups_created": missing})
             self.runs.save_meta(run)
+        # With safety limits the run is judged as a whole, so everyone is planned before any write;
+        # without, people are planned and enqueued in chunks, and workers start at once.
+        triaged: Triage | None = None
         if self.rules.config.settings.safety is not None and not dry_run:
-            return await self._resync_within_limits(
-                run, matched, len(people), snapshots, (group_ids, missing)
-            )
+            triaged = triage(matched.items, self.rules)
+            reasons = self._over_limits(triaged, len(people), snapshots)
+            if reasons:
+                return self._hold(run, matched, triaged, reasons)
         group_ids = await self._create_missing(group_ids, missing, dry_run=dry_run)
         self.runs.save_groups(run.run_id, {**dict.fromkeys(missing, ""), **group_ids})
-        sent = self._stream(run, matched)
+        if triaged is None:
+            sent = self._stream(run, matched)
+        else:
+            self.enqueue(run, triaged.to_send, decided=[*matched.outcomes, *triaged.in_step])
+            sent = len(triaged.to_send)
         log.info(
             "resync enqueued",
             run_id=run.run_id,
@@ -88,26 +96,6 @@ class Producer:
             read_s=round(read_s, 2),
             total_s=round(time.perf_counter() - started, 2),
         )
-        return run.model_copy(update={"expected": len(matched.items) + len(matched.outcomes)})
-
-    async def _resync_within_limits(
-        self,
-        run: RunMeta,
-        matched: MatchResult,
-        people: int,
-        snapshots: Sequence[OktaUserSnapshot],
-        groups: tuple[dict[str, str], list[str]],
-    ) -> RunMeta:
-        """Plan everyone before writing anything: the safety limits judge the run as a whole."""
-        triaged = triage(matched.items, self.rules)
-        reasons = self._over_limits(triaged, people, snapshots)
-        if reasons:
-            return self._hold(run, matched, triaged, reasons)
-        group_ids, missing = groups
-        group_ids = await self._create_missing(group_ids, missing, dry_run=False)
-        self.runs.save_groups(run.run_id, {**dict.fromkeys(missing, ""), **group_ids})
-        self.enqueue(run, triaged.to_send, decided=[*matched.outcomes, *triaged.in_step])
-        log.info("resync enqueued", run_id=run.run_id, messages=len(triaged.to_send))
         return run.model_copy(update={"expected": len(matched.items) + len(matched.outcomes)})
 
     async def _create_missing(

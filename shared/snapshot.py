@@ -63,10 +63,7 @@ def kept_attributes(rules: Rules) -> set[str]:
 
 def to_snapshot(user: OktaUser, keep: set[str], group_names: list[str]) -> OktaUserSnapshot:
     """A user trimmed to what the diff reads."""
-    profile = {key: value for key, value in user.profile.items() if key in keep}
-    return OktaUserSnapshot(
-        id=user.id, status=user.status, profile=profile, group_names=sorted(group_names)
-    )
+    return _snapshot((user.id, user.status, _trimmed(user, keep)), group_names)
 
 
 async def snapshot_users(
@@ -77,19 +74,32 @@ async def snapshot_users(
     Users and members are read at once: on a real org each list is dozens of pages in a row.
     """
     keep = kept_attributes(rules)
-    memberships, trimmed = await asyncio.gather(
+    memberships, users = await asyncio.gather(
         group_members(client, group_ids), _trimmed_users(client, keep)
     )
+    return [_snapshot(user, memberships.get(user[0], [])) for user in users]
+
+
+_Trimmed = tuple[str, str, dict[str, Any]]  # id, status, the kept profile attributes
+
+
+def _trimmed(user: OktaUser, keep: set[str]) -> dict[str, Any]:
+    return {key: value for key, value in user.profile.items() if key in keep}
+
+
+async def _trimmed_users(client: OktaClient, keep: set[str]) -> list[_Trimmed]:
     return [
-        snapshot.model_copy(update={"group_names": sorted(memberships.get(snapshot.id, []))})
-        if snapshot.id in memberships
-        else snapshot
-        for snapshot in trimmed
+        (user.id, user.status, _trimmed(user, keep))
+        async for page in client.list_user_pages()
+        for user in page
     ]
 
 
-async def _trimmed_users(client: OktaClient, keep: set[str]) -> list[OktaUserSnapshot]:
-    return [to_snapshot(user, keep, []) async for page in client.list_user_pages() for user in page]
+def _snapshot(user: _Trimmed, group_names: list[str]) -> OktaUserSnapshot:
+    user_id, status, profile = user
+    return OktaUserSnapshot(
+        id=user_id, status=status, profile=profile, group_names=sorted(group_names)
+    )
 
 
 async def lookup_user(

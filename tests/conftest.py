@@ -11,6 +11,7 @@ import redis
 
 REAL_REDIS = os.environ.get("HOPSYNC_TEST_REDIS", "redis://127.0.0.1:6379")
 CLAIM_KEY = "hopsync-test-session"
+BENCH_DATABASES = frozenset({12, 13, 14})  # flushed by bench/ resync, live and peer runs
 
 
 def _real_redis_answers(url: str) -> bool:
@@ -26,7 +27,7 @@ def _claim_database(base: str) -> tuple[str, redis.Redis]:
     Claims are keys in database 0, so the claimed database itself starts and stays empty.
     """
     claims = redis.Redis.from_url(f"{base}/0")
-    for number in (n for n in range(1, 16) if n != 12):  # 12: the benchmarks
+    for number in (n for n in range(1, 16) if n not in BENCH_DATABASES):
         if claims.set(f"{CLAIM_KEY}:{number}", os.getpid(), nx=True, ex=3600):
             return f"{base}/{number}", claims
     pytest.fail(f"every Redis database 1-15 at {base} is claimed by another test session")

@@ -261,9 +261,7 @@ class OktaClient:
         self, group_id: str, limit: int | None = None
     ) -> AsyncGenerator[OktaUser, None]:
         """Every member of a group, page after page (``settings.members_page_size`` a page)."""
-        size = limit if limit is not None else self.settings.members_page_size
-        path = f"/api/v1/groups/{_segment(group_id)}/users"
-        async for items in self._pages(self.transport.url(path, {"limit": str(max(1, size))})):
+        async for items in self._member_pages(group_id, limit):
             for item in items:
                 yield OktaUser.model_validate(item)
 
@@ -271,11 +269,14 @@ class OktaClient:
         self, group_id: str, limit: int | None = None
     ) -> AsyncGenerator[str, None]:
         """The ids of a group's members: a resync reads tens of thousands, and needs only who."""
-        size = limit if limit is not None else self.settings.members_page_size
-        path = f"/api/v1/groups/{_segment(group_id)}/users"
-        async for items in self._pages(self.transport.url(path, {"limit": str(max(1, size))})):
+        async for items in self._member_pages(group_id, limit):
             for ref in _USER_REFS.validate_python(items):
                 yield ref.id
+
+    def _member_pages(self, group_id: str, limit: int | None) -> AsyncGenerator[list[Any], None]:
+        size = limit if limit is not None else self.settings.members_page_size
+        path = f"/api/v1/groups/{_segment(group_id)}/users"
+        return self._pages(self.transport.url(path, {"limit": str(max(1, size))}))
 
     async def list_user_groups(self, user_id: str) -> list[OktaGroup]:
         """Every group a user belongs to, Everyone and app groups included."""
