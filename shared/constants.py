@@ -78,6 +78,18 @@ SAFETY_WINDOW: Final = f"{PREFIX}:safety:live"  # sorted set of live writes in t
 SAFETY_BASE: Final = f"{PREFIX}:safety:base"  # hash: people, memberships at the last resync
 SAFETY_HELD: Final = f"{PREFIX}:safety:held"  # hash: item key to held live item JSON
 
+# Versioned configuration (shared.config_store).
+CONFIG_VERSIONS: Final = f"{PREFIX}:config:versions"  # hash: version number to JSON record
+CONFIG_ACTIVE: Final = f"{PREFIX}:config:active"  # string: the active version number
+CONFIG_NEXT: Final = f"{PREFIX}:config:next"  # counter: the last version number handed out
+CONFIG_DRAFT_NEXT: Final = f"{PREFIX}:config:draft:next"  # counter: the last draft number
+
+
+def config_draft_key(draft: int) -> str:
+    """String holding one draft version's JSON record; it expires (drafts are never active)."""
+    return f"{PREFIX}:config:draft:{draft}"
+
+
 # Scheduler.
 SCHEDULER_LOCK: Final = f"{PREFIX}:scheduler:lock"
 SCHEDULER_LAST_TICK_PREFIX: Final = f"{PREFIX}:scheduler:last"  # + job name

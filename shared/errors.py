@@ -27,6 +27,10 @@ class ConfigError(HopsyncError):
         super().__init__("\n".join(lines))
 
 
+class ConfigVersionNotFoundError(HopsyncError):
+    """Raised when a configuration version (or draft) is not in Redis: never saved, or expired."""
+
+
 # --- Carrot --------------------------------------------------------------------------------
 
 

@@ -61,6 +61,9 @@ class SyncMessage(Model):
     dry_run: bool = False
     kind: RunKind = "resync"
     item: SyncItem
+    # The configuration version (or draft) the run plans with; None: the worker's active one.
+    config_version: int | None = None
+    config_draft: bool = False
 
 
 class FieldChange(Model):
@@ -108,6 +111,8 @@ class RunMeta(Model):
     expected: int = 0
     groups_created: list[str] = Field(default_factory=list)
     note: str = ""
+    config_version: int | None = None  # the configuration version (or draft) the run planned with
+    config_draft: bool = False
 
 
 class RunSummary(Model):
