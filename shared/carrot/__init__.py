@@ -18,8 +18,10 @@ Choices where ChartHop's docs are silent (each detailed in its module):
 
 - ``field:`` means "has no value" when white space, end of text, ``)``, ``]`` or ``,`` follows;
   ``department:&& title:vp`` is the reference's own syntax error, so write ``department: && x``.
-- ``!`` binds tighter than ``:`` as documented, so ``!title:vp`` is rejected with a hint to write
-  ``!(title:vp)``; ``!is:manager`` works because ``is:manager`` is one term.
+- A ``!`` directly before a match or comparison negates all of it, as in ChartHop's own
+  ``directs>0 && !department:accounting``; elsewhere ``!`` binds as tightly as documented
+  (``!a && b`` is ``(!a) && b``). ``!is:manager`` negates the built-in.
+- ``AND``, ``OR`` and ``NOT`` are not Carrot: a bare one is an error naming ``&&``, ``||``, ``!``.
 - ``is:`` filters read fixed fields (is_filters.py): person/open ``personId``, ``name.first``,
   ``name.last``; manager/ic ``directReports``, ``directs``; hire/start/depart ``startDateOrg``
   (else ``startDate``) and ``endDateOrg`` (else ``endDate``) against the clock's today.

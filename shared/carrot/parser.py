@@ -6,9 +6,10 @@ white space); ``||``; ternary ``? :`` and elvis ``?:`` (right to left); postfix 
 Binary operators group left to right.
 
 Choices where the docs are silent: a call needs ``(`` right after the name, and ``.``/``[``
-right after what they apply to (``a [0]`` in a filter is two clauses). Because ``!`` binds
-tighter than ``:``, ``!title:vp`` would mean ``(!title):vp``; the parser rejects it and asks for
-``!(title:vp)``. ``is:manager`` is one term, so ``!is:manager`` negates the built-in.
+right after what they apply to (``a [0]`` in a filter is two clauses). A ``!`` directly before a
+match or comparison negates the whole of it, as ChartHop's own ``!department:accounting`` does
+(``!title:vp`` is ``!(title:vp)``); ``is:manager`` is one term, so ``!is:manager`` negates the
+built-in. A bare ``AND``, ``OR`` or ``NOT`` is an error naming ``&&``, ``||`` and ``!``.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ INFIX: Final = {
     "%": MUL,
 }
 KEYWORDS: Final = {"true": True, "false": False, "null": None}
+# Words other query languages use for logic: a bare one here is almost surely meant as one.
+WORD_OPERATORS: Final = {"and": "&&", "or": "||", "not": "!"}
 MAX_NESTING: Final = 100  # parser recursion: far beyond any real filter, well inside Python's
 MAX_TREE_DEPTH: Final = 200
 _ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -203,14 +206,6 @@ class Parser:
     def match(self, left: n.Node, first: Token) -> n.Node:
         """``left:...``: a partial match, has-value or has-no-value."""
         colon = self.tok
-        if isinstance(left, n.Unary) and left.op == "!" and first.kind == OP and first.value == "!":
-            raise CarrotSyntaxError(
-                self.text,
-                first.start + 1,
-                "a match in parentheses after '!', as in !(title:vp), since '!' binds tighter "
-                "than ':'",
-                repr_text(self.text[first.start : colon.end]),
-            )
         rhs = scan_match_rhs(self.text, colon.end, self.end)
         self.resume_at(rhs.end)
         span = self.span(first)
@@ -232,15 +227,38 @@ class Parser:
             return self.postfix(self.date_literal(tok))
         if tok.kind == IDENT:
             return self.name(tok)
-        if tok.kind == OP and tok.value in ("!", "-"):
+        if tok.kind == OP and tok.value == "!":
+            return self.negation(tok, ctx)
+        if tok.kind == OP and tok.value == "-":
             self.advance()
             operand = self.expression(PREFIX, ctx)
-            return n.Unary(str(tok.value), operand, self.span(tok))
+            return n.Unary("-", operand, self.span(tok))
         if tok.kind == OP and tok.value == "(":
             return self.group(tok)
         if tok.kind == OP and tok.value == "[":
             return self.list_literal(tok)
         raise self.error("a value")
+
+    def negation(self, tok: Token, ctx: Context) -> n.Node:
+        """``!operand``; a ``!`` directly before a match or comparison negates the whole of it.
+
+        ChartHop's own example ``directs>0 && !department:accounting`` means "not in
+        accounting", so ``!field:value``, ``!field=x``, ``!field!=x`` and ``!field>x`` negate the
+        match; before anything else ``!`` binds as tightly as its precedence says.
+        """
+        self.advance()
+        operand_tok = self.tok
+        operand = self.expression(PREFIX, ctx)
+        if self.starts_match(ctx):
+            while (step := self.infix(operand, operand_tok, EQUALITY, ctx)) is not None:
+                operand = step
+        return n.Unary("!", operand, self.span(tok))
+
+    def starts_match(self, ctx: Context) -> bool:
+        """Whether the current token is a match, equality or comparison operator."""
+        if self.tok.kind != OP or INFIX.get(str(self.tok.value)) not in (EQUALITY, COMPARE):
+            return False
+        return not (self.tok.value == ":" and ctx.no_colon)
 
     def date_literal(self, tok: Token) -> n.Node:
         """A single-quoted date: absolute (a Literal) or relative."""
@@ -265,6 +283,9 @@ class Parser:
             return self.postfix(n.Literal(KEYWORDS[lowered], self.span(tok)))
         if lowered == "if":
             raise self.error("a value")
+        if lowered in WORD_OPERATORS and following not in ".[(:":
+            symbol = WORD_OPERATORS[lowered]
+            raise self.error(f"'{symbol}' (Carrot writes AND, OR, NOT as &&, ||, !)")
         if lowered == "is" and following == ":":
             return self.is_filter(tok)
         if following == "(":

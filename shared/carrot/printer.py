@@ -12,6 +12,7 @@ from shared.carrot import nodes as n
 from shared.carrot.match_rhs import BARE_WORD
 from shared.carrot.parser import (
     ATOM,
+    COMPARE,
     EQUALITY,
     IF,
     INFIX,
@@ -69,8 +70,8 @@ def _literal(value: n.LiteralValue) -> str:
 
 
 def _match_left(node: n.Node) -> str:
-    # '!' binds tighter than ':', text ending in the name 'is' would read as a built-in before
-    # ':', and 'x:' before ':' would read as a match on ':': each needs parentheses.
+    # '!x:' would negate the whole match, text ending in the name 'is' would read as a built-in
+    # before ':', and 'x:' before ':' would read as a match on ':': each needs parentheses.
     text = _wrap(node, EQUALITY)
     needs_group = (
         (isinstance(node, n.Unary) and node.op == "!")
@@ -110,7 +111,10 @@ def _expr(node: n.Tree) -> str:
             return op + _wrap(operand, PREFIX)
         case n.Binary(op=op, left=left, right=right):
             prec = INFIX[op]
-            return f"{_wrap(left, prec)} {op} {_wrap(right, prec + 1)}"
+            left_text = _wrap(left, prec)
+            if prec in (EQUALITY, COMPARE) and isinstance(left, n.Unary) and left.op == "!":
+                left_text = f"({left_text})"  # '!a = b' would negate the whole comparison
+            return f"{left_text} {op} {_wrap(right, prec + 1)}"
         case n.Match(left=left, alternatives=alternatives):
             return _match_left(left) + ":" + ",".join(map(_alternative, alternatives))
         case n.HasValue(left=left):

@@ -62,11 +62,28 @@ def test_a_space_after_a_comma_gets_a_hint_about_alternatives() -> None:
         compile_filter("department:eng, sales")
 
 
-def test_not_before_a_match_explains_the_binding_and_the_fix() -> None:
+@pytest.mark.parametrize(
+    ("text", "column", "word", "symbol"),
+    [
+        ("department:engineering AND is:manager", 24, "AND", "&&"),
+        ("title:vp or title:director", 10, "or", "||"),
+        ("NOT department:sales", 1, "NOT", "!"),
+    ],
+)
+def test_a_bare_and_or_not_is_an_error_that_names_the_carrot_operators(
+    text: str, column: int, word: str, symbol: str
+) -> None:
     with pytest.raises(CarrotSyntaxError) as caught:
-        compile_filter("is:manager !title:vp")
-    assert caught.value.column == 12
-    assert "!(title:vp)" in caught.value.expected
+        compile_filter(text)
+    error = caught.value
+    assert (error.column, error.found) == (column, f"'{word}'")
+    assert error.expected == f"'{symbol}' (Carrot writes AND, OR, NOT as &&, ||, !)"
+    assert error.render("groups[0].query").splitlines()[2] == "  " + " " * (column - 1) + "^"
+
+
+def test_fields_named_like_the_words_still_read_when_written_as_paths() -> None:
+    assert compile_filter("not.really:x").fields == {"not.really"}
+    assert compile_filter("and:x").fields == {"and"}
 
 
 def test_the_message_draws_a_caret_under_the_column() -> None:

@@ -236,11 +236,24 @@ def test_a_colon_inside_a_ternary_middle_needs_parentheses_to_be_a_match() -> No
     )
 
 
-def test_not_directly_before_a_match_is_rejected_with_advice() -> None:
-    with pytest.raises(CarrotSyntaxError, match=r"!\(title:vp\)"):
-        parse("!title:vp")
-    assert parse("!(title:vp)") == n.Unary("!", n.Match(n.Path(("title",)), ("vp",)))
+def test_not_directly_before_a_match_negates_the_whole_match() -> None:
+    negated = n.Unary("!", n.Match(n.Path(("title",)), ("vp",)))
+    assert parse("!title:vp") == negated
+    assert parse("!(title:vp)") == negated
+    assert parse("!title:vp,director") == n.Unary(
+        "!", n.Match(n.Path(("title",)), ("vp", "director"))
+    )
+    assert parse('!title="x"') == n.Unary("!", n.Binary("=", n.Path(("title",)), n.Literal("x")))
+    assert parse("!tenure>=12") == n.Unary("!", n.Binary(">=", n.Path(("tenure",)), n.Literal(12)))
     assert parse("(!active):true") == n.Match(n.Unary("!", n.Path(("active",))), ("true",))
+
+
+def test_not_before_anything_but_a_match_keeps_its_precedence() -> None:
+    assert parse("!a && b") == n.Binary("&&", n.Unary("!", n.Path(("a",))), n.Path(("b",)))
+    assert parse("!a + 1") == n.Binary("+", n.Unary("!", n.Path(("a",))), n.Literal(1))
+    assert parse("x ? !a : b") == n.Ternary(
+        n.Path(("x",)), n.Unary("!", n.Path(("a",))), n.Path(("b",))
+    )
 
 
 def test_not_before_a_built_in_negates_the_built_in() -> None:
