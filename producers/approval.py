@@ -9,7 +9,7 @@ import click
 import redis
 
 from config.loader import LoadedConfig
-from producers.cli import config_option, console, errors, load_or_exit
+from producers.cli_helpers import config_option, console, errors, load_or_exit
 from producers.resync import Producer
 from shared.broker import build_broker
 from shared.errors import HopsyncError

@@ -9,51 +9,23 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
 
 import click
 import redis
-from rich.console import Console
 
-from config.loader import LoadedConfig, load_config
+from config.loader import LoadedConfig
+from producers.cli_helpers import config_option, console, errors, load_or_exit, print_summary
+from producers.ops.dlq import dlq
+from producers.ops.export import export
+from producers.ops.query import query
+from producers.ops.runs import runs
 from shared.broker import build_broker
-from shared.errors import ConfigError, HopsyncError
-from shared.logging import configure_logging
+from shared.errors import HopsyncError
 from shared.metrics import metrics_port
-from shared.models import RunMeta, RunSummary
+from shared.models import RunMeta
 from shared.rules import Rules
 from shared.runs import RunStore
 from workers.launch import worker_command, worker_env
-
-F = TypeVar("F", bound=Callable[..., Any])
-console = Console()
-errors = Console(stderr=True)
-
-
-def config_option(function: F) -> F:
-    """The --config option every command that reads the configuration takes."""
-    option = click.option(
-        "--config",
-        "config_path",
-        default=None,
-        metavar="PATH",
-        help="Configuration file (default: $HOPSYNC_CONFIG, else hopsync.yaml).",
-    )
-    return option(function)
-
-
-def load_or_exit(path: str | None, *, require_secrets: bool = True) -> LoadedConfig:
-    """Load the configuration, or print every problem and exit 2."""
-    try:
-        loaded = load_config(path, require_secrets=require_secrets)
-    except ConfigError as error:
-        errors.print(str(error), markup=False, highlight=False)
-        sys.exit(2)
-    configure_logging(
-        loaded.secrets.values(), json=True, level=os.environ.get("HOPSYNC_LOG", "WARNING")
-    )
-    return loaded
 
 
 @click.group()
@@ -162,16 +134,6 @@ def print_run_started(run: RunMeta, as_json: bool) -> None:
     )
 
 
-def print_summary(summary: RunSummary, as_json: bool, limit: int | None = 50) -> None:
-    """Print a summary as a table (its first ``limit`` changes), or as JSON."""
-    if as_json:
-        click.echo(summary.model_dump_json(indent=2))
-        return
-    from producers.console import summary_table
-
-    console.print(summary_table(summary, limit=limit))
-
-
 @main.command()
 @config_option
 @click.option(
@@ -271,18 +233,8 @@ def sim_charthop(host: str, port: int, people: int, seed: int, token: str) -> No
     serve(port=port, size=people, seed=seed, token=token, host=host)
 
 
-def _add_operator_commands() -> None:
-    # Imported last: the command modules use this module's helpers.
-    from producers.ops.dlq import dlq
-    from producers.ops.export import export
-    from producers.ops.query import query
-    from producers.ops.runs import runs
-
-    for command in (runs, dlq, export, query):
-        main.add_command(command)
-
-
-_add_operator_commands()
+for command in (runs, dlq, export, query):
+    main.add_command(command)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import redis
 from rich.table import Table
 
 from config.loader import LoadedConfig
-from producers.cli import config_option, console, load_or_exit, print_summary
+from producers.cli_helpers import config_option, console, load_or_exit, print_summary
 from producers.console import wait_for_summary
 from producers.ops.durations import Duration
 from producers.ops.output import clip, fail, say, stamp

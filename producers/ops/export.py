@@ -15,7 +15,7 @@ import click
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from config.loader import LoadedConfig
-from producers.cli import config_option, errors, load_or_exit
+from producers.cli_helpers import config_option, errors, load_or_exit
 from producers.ops.export_files import open_export, user_row
 from producers.ops.output import fail, say
 from producers.ops.stores import api_clients

@@ -10,7 +10,7 @@ import sys
 from datetime import UTC, datetime
 from typing import NoReturn
 
-from producers.cli import console, errors
+from producers.cli_helpers import console, errors
 
 
 def say(text: str) -> None:

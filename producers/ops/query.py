@@ -16,7 +16,7 @@ import click
 from rich.table import Table
 
 from config.loader import LoadedConfig
-from producers.cli import config_option, console, load_or_exit
+from producers.cli_helpers import config_option, console, load_or_exit
 from producers.ops.output import fail, say
 from producers.ops.stores import api_clients
 from shared.carrot import Compiled, compile_filter, render

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from rich.table import Table
 
 from producers.approval import approve, discard
-from producers.cli import config_option, console, load_or_exit, print_summary
+from producers.cli_helpers import config_option, console, load_or_exit, print_summary
 from producers.ops.output import fail, say, stamp
 from producers.ops.stores import Stores
 from shared.errors import RunNotFoundError

@@ -1,0 +1,60 @@
+"""What every command module shares: the two consoles, --config, loading it, printing a summary.
+
+The command modules (producers/cli.py, producers/approval.py, producers/ops/*) import these from
+here, and producers/cli.py imports the command modules to add them: so the helpers live apart
+from the CLI's group, and nothing imports the CLI back.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from config.loader import LoadedConfig, load_config
+from shared.errors import ConfigError
+from shared.logging import configure_logging
+from shared.models import RunSummary
+
+F = TypeVar("F", bound=Callable[..., Any])
+console = Console()
+errors = Console(stderr=True)
+
+
+def config_option(function: F) -> F:
+    """The --config option every command that reads the configuration takes."""
+    option = click.option(
+        "--config",
+        "config_path",
+        default=None,
+        metavar="PATH",
+        help="Configuration file (default: $HOPSYNC_CONFIG, else hopsync.yaml).",
+    )
+    return option(function)
+
+
+def load_or_exit(path: str | None, *, require_secrets: bool = True) -> LoadedConfig:
+    """Load the configuration, or print every problem and exit 2."""
+    try:
+        loaded = load_config(path, require_secrets=require_secrets)
+    except ConfigError as error:
+        errors.print(str(error), markup=False, highlight=False)
+        sys.exit(2)
+    configure_logging(
+        loaded.secrets.values(), json=True, level=os.environ.get("HOPSYNC_LOG", "WARNING")
+    )
+    return loaded
+
+
+def print_summary(summary: RunSummary, as_json: bool, limit: int | None = 50) -> None:
+    """Print a summary as a table (its first ``limit`` changes), or as JSON."""
+    if as_json:
+        click.echo(summary.model_dump_json(indent=2))
+        return
+    from producers.console import summary_table
+
+    console.print(summary_table(summary, limit=limit))
