@@ -210,16 +210,20 @@ class OktaClient:
         return await self.transport.request("POST", self.transport.url(path, query))
 
     async def activate_user(self, user_id: str, send_email: bool = False) -> None:
-        """Activate a STAGED (or DEPROVISIONED) user."""
+        """Activate a STAGED user, or reactivate a DEPROVISIONED one (no email unless asked)."""
         await self._lifecycle(user_id, "activate", {"sendEmail": str(send_email).lower()})
 
     async def deactivate_user(self, user_id: str) -> None:
         """Deactivate a user (destructive: Okta deprovisions their apps)."""
-        await self._lifecycle(user_id, "deactivate", {})
+        await self._lifecycle(user_id, "deactivate", {"sendEmail": "false"})
 
     async def suspend_user(self, user_id: str) -> None:
-        """Suspend an ACTIVE user."""
+        """Suspend an ACTIVE user (they cannot sign in; groups and apps are kept)."""
         await self._lifecycle(user_id, "suspend", {})
+
+    async def unsuspend_user(self, user_id: str) -> None:
+        """Return a SUSPENDED user to ACTIVE."""
+        await self._lifecycle(user_id, "unsuspend", {})
 
     # --- groups ----------------------------------------------------------------------------
 

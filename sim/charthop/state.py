@@ -47,11 +47,12 @@ class FakeChartHop:
         self.org_id = org_id or hashlib.sha256(org.encode()).hexdigest()[:24]
         self._token = token
         self.lock = threading.RLock()
+        self.today: Callable[[], date] = date.today
         self.people: dict[str, Person] = {}
         self.departed: dict[str, Person] = {}
         for record in people:
             person = nest(record)
-            target = self.departed if person.get("endDateOrg") else self.people
+            target = self.departed if self._ended(person) else self.people
             target[person["id"]] = person
         self.query_filter: QueryFilter | None = None
         self.building_next = 0
@@ -84,6 +85,8 @@ class FakeChartHop:
         day = today or date.today()
         people = generate_org(size + departed, seed=seed, today=day, domain=domain, **shares)
         fake = cls(people, org=org, token=token)
+        if today is not None:
+            fake.today = lambda: today
         rng = random.Random(seed)
         leavers = [p["id"] for p in people if p["directReports"] == 0 and "manager" in p]
         for person_id in rng.sample(leavers, min(departed, len(leavers))):
@@ -134,6 +137,7 @@ class FakeChartHop:
         Raises ValueError when the simple filter cannot read ``q``.
         """
         with self.lock:
+            self.settle()
             people = list(self.people.values())
             if include_all:
                 people += self.departed.values()
@@ -195,20 +199,41 @@ class FakeChartHop:
             return nest(new)
 
     def depart(self, person_id: str, *, on: date | None = None) -> Person:
-        """Move a person to the departed, ending ``on`` (today); their reports move up a level."""
+        """End a person's employment ``on`` (today); their reports move up a level.
+
+        As in ChartHop, a departure dated in the future is only scheduled: the person stays among
+        the active people, with ``endDateOrg`` set, until that day comes (see ``settle``).
+        """
         with self.lock:
             person = self._require(person_id)
             if person_id not in self.people:
                 raise KeyError(f"person {person_id!r} already departed; hire() brings them back")
-            manager = _manager_id(person)
-            for report in self._reports_of(person_id):
-                self.update_person(report["id"], {"manager.id": manager})
-            self._move(person, manager, None, counted=True)
-            del self.people[person_id]
-            person["endDateOrg"] = (on or date.today()).isoformat()
-            self.departed[person_id] = person
+            person["endDateOrg"] = (on or self.today()).isoformat()
             self._version += 1
+            if not self._ended(person):
+                return nest(person)
+            self._leave(person)
             return nest(person)
+
+    def settle(self) -> None:
+        """Move the people whose scheduled end date has come to the departed."""
+        with self.lock:
+            for person in [p for p in self.people.values() if self._ended(p)]:
+                self._leave(person)
+
+    def _ended(self, person: Mapping[str, Any]) -> bool:
+        end = person.get("endDateOrg")
+        return isinstance(end, str) and bool(end) and date.fromisoformat(end[:10]) <= self.today()
+
+    def _leave(self, person: Person) -> None:
+        person_id = person["id"]
+        manager = _manager_id(person)
+        for report in self._reports_of(person_id):
+            self.update_person(report["id"], {"manager.id": manager})
+        self._move(person, manager, None, counted=True)
+        del self.people[person_id]
+        self.departed[person_id] = person
+        self._version += 1
 
     def event(self, code: str, person_id: str, fields: Sequence[str] = ()) -> dict[str, Any]:
         """A ChartHop-shaped event about a person of this org, its payload the current record."""

@@ -26,6 +26,7 @@ class FakeCounters:
     statuses: Counter[tuple[str, int]] = field(default_factory=Counter)  # (bucket, status)
     writes: int = 0
     users_created: int = 0
+    lifecycle: Counter[tuple[str, str]] = field(default_factory=Counter)  # (user id, operation)
     rate_limited: Counter[str] = field(default_factory=Counter)  # "per_minute", "concurrency"
     max_in_flight: int = 0
     window_counts: dict[str, Counter[float]] = field(default_factory=dict)  # bucket -> start -> n
@@ -42,6 +43,7 @@ class FakeCounters:
             statuses=Counter(self.statuses),
             writes=self.writes,
             users_created=self.users_created,
+            lifecycle=Counter(self.lifecycle),
             rate_limited=Counter(self.rate_limited),
             max_in_flight=self.max_in_flight,
             window_counts={bucket: Counter(c) for bucket, c in self.window_counts.items()},
@@ -55,6 +57,7 @@ class FakeCounters:
             "statuses": {f"{b}:{s}": n for (b, s), n in self.statuses.items()},
             "writes": self.writes,
             "users_created": self.users_created,
+            "lifecycle": {f"{u}:{a}": n for (u, a), n in self.lifecycle.items()},
             "rate_limited": dict(self.rate_limited),
             "max_in_flight": self.max_in_flight,
             "window_counts": {

@@ -21,6 +21,18 @@ _ID_CHARS: Final = string.ascii_letters + string.digits
 EVERYONE: Final = "Everyone"
 DUPLICATE_CAUSE: Final = "An object with this field already exists in the current organization"
 ACTIVATABLE: Final = frozenset({"STAGED", "PROVISIONED", "DEPROVISIONED"})
+STATUSES: Final = frozenset(
+    {"STAGED", "PROVISIONED", "ACTIVE", "RECOVERY", "PASSWORD_EXPIRED", "LOCKED_OUT", "SUSPENDED",
+     "DEPROVISIONED"}
+)  # fmt: skip
+# Lifecycle operation -> (the statuses it is allowed from, the status it leads to).
+_LIFECYCLE: Final = {
+    "activate": (ACTIVATABLE, "ACTIVE"),
+    "reactivate": (frozenset({"PROVISIONED", "RECOVERY"}), "PROVISIONED"),
+    "deactivate": (STATUSES - {"DEPROVISIONED"}, "DEPROVISIONED"),
+    "suspend": (frozenset({"ACTIVE"}), "SUSPENDED"),
+    "unsuspend": (frozenset({"SUSPENDED"}), "ACTIVE"),
+}
 
 
 @dataclass
@@ -85,6 +97,17 @@ def _not_in_status(user: UserRecord) -> OktaError:
     return forbidden(
         "E0000038", f"This operation is not allowed in the user's current status: {user.status}"
     )
+
+
+def _lifecycle_refused(user: UserRecord, action: str) -> OktaError:
+    """Okta's refusal of ``action`` for a user in its current status."""
+    if action == "activate":
+        return forbidden("E0000016", "Activation failed because the user is already active")
+    if action == "deactivate":
+        return not_found("User", user.id)
+    if action in ("suspend", "unsuspend"):
+        return validation_failed(action, [f"Cannot {action} a user that is {user.status}"])
+    return _not_in_status(user)
 
 
 class Directory:
@@ -186,23 +209,40 @@ class Directory:
         user.last_updated = now
 
     def lifecycle(self, id_or_login: str, action: str) -> UserRecord:
-        """Activate, deactivate or suspend a user, with Okta's allowed transitions."""
+        """Apply a lifecycle operation, from the statuses Okta allows it in (its spec's prose).
+
+        activate: STAGED, PROVISIONED or DEPROVISIONED (403 E0000016 otherwise); reactivate:
+        PROVISIONED or RECOVERY (403 E0000038); deactivate: any but DEPROVISIONED (404 E0000007,
+        as Okta answers in practice); suspend: ACTIVE; unsuspend: SUSPENDED (400 E0000001).
+        The fake has no passwords: an activated user is ACTIVE at once.
+        """
         user = self.find_user(id_or_login)
-        if action == "activate":
-            if user.status not in ACTIVATABLE:
-                raise forbidden("E0000016", "Activation failed because the user is already active")
-            self.set_status(user, "ACTIVE")
-        elif action == "deactivate":
-            if user.status == "DEPROVISIONED":
-                raise _not_in_status(user)
-            self.set_status(user, "DEPROVISIONED")
-        elif action == "suspend":
-            if user.status != "ACTIVE":
-                raise validation_failed("suspend", ["Cannot suspend a user that is not active"])
-            self.set_status(user, "SUSPENDED")
-        else:
+        step = _LIFECYCLE.get(action)
+        if step is None:
             raise not_found("Lifecycle operation", action)
+        allowed, target = step
+        if user.status not in allowed:
+            raise _lifecycle_refused(user, action)
+        self.set_status(user, target)
         return user
+
+    def delete_user(self, id_or_login: str) -> UserRecord | None:
+        """DELETE a user: one not yet DEPROVISIONED is only deactivated (a second call deletes).
+
+        Returns the user when it was deactivated, None when it was deleted for good.
+        """
+        user = self.find_user(id_or_login)
+        if user.status != "DEPROVISIONED":
+            self.set_status(user, "DEPROVISIONED")
+            return user
+        del self.users[user.id]
+        self._user_order.remove(user)
+        self._logins.pop(str(user.profile.get("login", "")).casefold(), None)
+        for group in self.groups.values():
+            if user.id in group.members:
+                group.members.discard(user.id)
+                self._membership_changes += 1
+        return None
 
     def list_users(
         self, predicate: Predicate | None, *, include_deprovisioned: bool, after: int | None = None

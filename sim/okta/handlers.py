@@ -170,16 +170,34 @@ async def update_user(request: web.Request) -> web.Response:
         return answer(user_json(user, origin(request)))
 
 
+_SENDS_ACTIVATION = frozenset({"activate", "reactivate"})
+
+
 async def lifecycle(request: web.Request) -> web.Response:
-    """POST /api/v1/users/{id}/lifecycle/{action}."""
+    """POST /api/v1/users/{id}/lifecycle/{action}.
+
+    activate and reactivate answer the activation token unless sendEmail is true (activate's
+    default is true, reactivate's false); the other operations answer 200 with no body.
+    """
     state = _state(request)
     action = request.match_info["action"]
     send_email = _flag(request, "sendEmail", action == "activate")
     with state.lock:
-        state.directory.lifecycle(request.match_info["id"], action)
-    if action == "activate":
+        user = state.directory.lifecycle(request.match_info["id"], action)
+        state.stats.lifecycle[(user.id, action)] += 1
+    if action in _SENDS_ACTIVATION:
         return answer(activation_json(origin(request), send_email))
     return no_content(200)
+
+
+async def delete_user(request: web.Request) -> web.Response:
+    """DELETE /api/v1/users/{id}: deactivates a user not yet DEPROVISIONED, else deletes it."""
+    state = _state(request)
+    with state.lock:
+        user_id = state.directory.find_user(request.match_info["id"]).id
+        kept = state.directory.delete_user(user_id)
+        state.stats.lifecycle[(user_id, "deactivate" if kept else "delete")] += 1
+    return no_content()
 
 
 async def list_user_groups(request: web.Request) -> web.Response:
@@ -271,6 +289,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/v1/users/{id}", get_user)
     app.router.add_post("/api/v1/users/{id}", update_user)
     app.router.add_put("/api/v1/users/{id}", update_user)
+    app.router.add_delete("/api/v1/users/{id}", delete_user)
     app.router.add_post("/api/v1/users/{id}/lifecycle/{action}", lifecycle)
     app.router.add_get("/api/v1/users/{id}/groups", list_user_groups)
     app.router.add_get("/api/v1/groups", list_groups)

@@ -75,6 +75,12 @@ class FakeOkta:
         with self.lock:
             self.directory.add_member(group_id, user_id, via_api=False)
 
+    def admin_lifecycle(self, id_or_login: str, action: str) -> OktaUser:
+        """Change a user's status as an admin in Okta's console would (not counted as a call)."""
+        with self.lock:
+            user = self.directory.lifecycle(id_or_login, action)
+            return OktaUser.model_validate(user_json(user, SEED_ORIGIN))
+
     # --- reading state ---------------------------------------------------------------------
 
     def user(self, id_or_login: str) -> OktaUser:

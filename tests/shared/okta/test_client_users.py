@@ -72,9 +72,17 @@ def test_lifecycle_calls_move_the_user_through_its_statuses(serve_okta: ServeOkt
     seen: list[str] = []
 
     async def scenario(client: OktaClient) -> None:
-        for step in (client.activate_user, client.suspend_user, client.deactivate_user):
+        steps = (
+            client.activate_user,
+            client.suspend_user,
+            client.unsuspend_user,
+            client.deactivate_user,
+            client.activate_user,
+        )
+        for step in steps:
             await step(user.id)
             seen.append((await client.get_user(user.id)).status)
 
     with_client(server, scenario)
-    assert seen == ["ACTIVE", "SUSPENDED", "DEPROVISIONED"]
+    assert seen == ["ACTIVE", "SUSPENDED", "ACTIVE", "DEPROVISIONED", "ACTIVE"]
+    assert state.counters().lifecycle[(user.id, "activate")] == 2

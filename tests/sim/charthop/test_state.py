@@ -147,3 +147,15 @@ def test_query_results_follow_changes_made_through_the_methods() -> None:
     assert fake.matching('title="Chief Wizard"', False) == []
     fake.update_person(person_id, {"title": "Chief Wizard"})
     assert [p["id"] for p in fake.matching('title="Chief Wizard"', False)] == [person_id]
+
+
+def test_a_departure_dated_in_the_future_stays_active_until_its_day() -> None:
+    fake = _fake()
+    leaver = _an_ic(fake)
+    fake.depart(leaver, on=date(2026, 12, 4))
+    assert leaver in fake.people and fake.people[leaver]["endDateOrg"] == "2026-12-04"
+    assert leaver in {p["id"] for p in fake.matching(None, include_all=False)}
+    fake.today = lambda: date(2026, 12, 4)
+    assert leaver not in {p["id"] for p in fake.matching(None, include_all=False)}
+    assert leaver in fake.departed and leaver in {p["id"] for p in fake.matching(None, True)}
+    _assert_counts_consistent(fake)
