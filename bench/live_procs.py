@@ -20,6 +20,8 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from redis_stats import redis_cpu
+
 from producers.live_queue import PERSON, Target
 from shared import constants
 from sim.harness import WorkerFleet, free_port
@@ -119,12 +121,6 @@ def renice(fleet: WorkerFleet, nice: int) -> int:
     return nice
 
 
-def redis_cpu(client: redis.Redis) -> float:
-    """Redis's own user + system CPU seconds."""
-    info = client.info("cpu")
-    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
-
-
 def live_runs(client: redis.Redis) -> list[str]:
     """The ids of every live run in Redis."""
     ids = (
@@ -189,7 +185,7 @@ class Usage:
     receiver: float
     workers: float
     simulators: float
-    redis: float
+    redis: float | None  # None: the server does not report its CPU (an embedded Redis)
 
 
 def measure_usage(
@@ -209,8 +205,12 @@ def measure_usage(
         receiver=round(now.receiver - before.receiver, 2),
         workers=round(now.workers - before.workers, 2),
         simulators=round(now.simulators - before.simulators, 2),
-        redis=round(now.redis - before.redis, 2),
+        redis=_spent(now.redis, before.redis),
     )
+
+
+def _spent(now: float | None, before: float | None) -> float | None:
+    return None if now is None or before is None else round(now - before, 2)
 
 
 def _text(value: bytes | str) -> str:

@@ -29,6 +29,8 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from redis_stats import redis_memory
+
 from shared.okta import DEFAULT_LIMITS
 from sim.harness import WorkerFleet, start_simulation
 
@@ -136,7 +138,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     try:
         time.sleep(3)  # worker boot, not part of a resync
         sim.okta.reset_counters()
-        memory_before = int(client.info("memory")["used_memory"])
+        memory_before = redis_memory(client)
         spies = start_profilers(args.profile, fleet) if args.profile else []
         started, started_epoch = time.perf_counter(), time.time()
         producer = ["-m", "producers.cli", "resync", "--wait", "--json"]
@@ -153,7 +155,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         wall = time.perf_counter() - started
         producer_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         summary = json.loads(answer.stdout)
-        memory_after = int(client.info("memory")["used_memory"])
+        memory_after = redis_memory(client)
         counters = sim.okta.counters()
         rss = peak_rss_mb(fleet.process.pid) if fleet.process else {}
         for spy in spies:
@@ -190,7 +192,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "max_in_flight": counters.max_in_flight,
         "peak_worker_rss_mb": sorted(round(mb, 1) for mb in rss.values()),
         "peak_producer_rss_mb": round(producer_rss, 1),
-        "redis_memory_mb": round((memory_after - memory_before) / 2**20, 2),
+        "redis_memory_mb": (
+            None
+            if memory_before is None or memory_after is None
+            else round((memory_after - memory_before) / 2**20, 2)
+        ),
         "counts": summary["counts"],
         "window_s": args.window,
         "write_limit": args.limit,

@@ -9,23 +9,47 @@ import asyncio
 import json
 import os
 import sys
+from collections.abc import Callable
 
 import click
 import redis
+import structlog
 
 from config.loader import LoadedConfig
-from producers.cli_helpers import config_option, console, errors, load_or_exit, print_summary
+from producers.cli_helpers import (
+    F,
+    config_option,
+    console,
+    errors,
+    load_or_exit,
+    print_summary,
+)
 from producers.ops.dlq import dlq
 from producers.ops.export import export
 from producers.ops.query import query
 from producers.ops.runs import runs
 from shared.broker import build_broker
 from shared.errors import HopsyncError
-from shared.metrics import metrics_port
+from shared.logging import FORMAT_ENV, hide_password, json_from_env
+from shared.metrics import DEFAULT_PORTS, METRICS_PORT_ENV, serve_metrics
 from shared.models import RunMeta
 from shared.rules import Rules
 from shared.runs import RunStore
-from workers.launch import worker_command, worker_env
+from workers.launch import fleet_metrics_env, worker_command, worker_env
+
+
+def metrics_port_option(service: str) -> Callable[[F], F]:
+    """The --metrics-port option of a service, defaulting to the service kind's own port."""
+    default = DEFAULT_PORTS[service]
+    return click.option(
+        "--metrics-port",
+        type=click.IntRange(0, 65535),
+        default=default,
+        envvar=METRICS_PORT_ENV,
+        show_default=True,
+        help=f"Port of the Prometheus metrics (0: off; also ${METRICS_PORT_ENV}). "
+        "A port in use is a warning; the service runs on without metrics.",
+    )
 
 
 @click.group()
@@ -142,47 +166,89 @@ def print_run_started(run: RunMeta, as_json: bool) -> None:
 @click.option(
     "--threads", type=int, default=None, help="Threads per process (config: worker.threads)."
 )
-def worker(config_path: str | None, processes: int | None, threads: int | None) -> None:
+@metrics_port_option("worker")
+def worker(
+    config_path: str | None, processes: int | None, threads: int | None, metrics_port: int
+) -> None:
     """Start the Dramatiq workers that apply sync messages to Okta."""
-    loaded = load_or_exit(config_path)
-    # Dramatiq's Prometheus middleware serves every worker process's metrics on one port.
-    env = {**os.environ, "HOPSYNC_CONFIG": loaded.path, "dramatiq_prom_port": str(metrics_port())}
-    command = worker_command(
-        processes or loaded.config.worker.processes, threads or loaded.config.worker.threads
-    )
+    loaded = load_or_exit(config_path, log_level="INFO")
+    processes = processes or loaded.config.worker.processes
+    threads = threads or loaded.config.worker.threads
+    env = {
+        **os.environ,
+        "HOPSYNC_CONFIG": loaded.path,
+        # Decided here, where stderr may be a terminal; the workers' stderr is a pipe.
+        FORMAT_ENV: "json" if json_from_env() else "console",
+        **fleet_metrics_env(metrics_port),  # one port and one directory for the whole fleet
+    }
+    log_start("worker", loaded, processes=processes, threads=threads, metrics_port=metrics_port)
+    command = worker_command(processes, threads)
     # exec, not a child: signals reach Dramatiq directly, so a stop shuts it down cleanly.
     os.execvpe(command[0], command, worker_env(env))
 
 
 @main.command()
 @config_option
-@click.option("--host", default="0.0.0.0", show_default=True)
-@click.option("--port", default=8080, show_default=True)
-def webhook(config_path: str | None, host: str, port: int) -> None:
+@click.option(
+    "--host",
+    default="0.0.0.0",
+    show_default=True,
+    help="Address to listen on: 0.0.0.0 for every interface, 127.0.0.1 for this machine only.",
+)
+@click.option("--port", default=8080, show_default=True, help="Port to listen on.")
+@metrics_port_option("webhook")
+def webhook(config_path: str | None, host: str, port: int, metrics_port: int) -> None:
     """Receive ChartHop webhooks (POST /webhooks/charthop) and run the live flusher."""
     from producers.webhook import serve
 
-    loaded = load_or_exit(config_path)
-    serve_metrics()
+    loaded = load_or_exit(config_path, log_level="INFO")
+    log_start(
+        "webhook",
+        loaded,
+        listen=f"http://{host}:{port}/webhooks/charthop",
+        live_sync=loaded.config.settings.live_sync,
+        metrics_port=metrics_port,
+    )
+    serve_metrics("webhook", metrics_port)
     serve(loaded, host, port)
 
 
 @main.command()
 @config_option
-def scheduler(config_path: str | None) -> None:
+@metrics_port_option("scheduler")
+def scheduler(config_path: str | None, metrics_port: int) -> None:
     """Run the daily resync and the new-hire starts (one scheduler acts at a time)."""
     from producers.scheduler import run_scheduler
 
-    loaded = load_or_exit(config_path)
-    serve_metrics()
+    loaded = load_or_exit(config_path, log_level="INFO")
+    settings = loaded.config.settings
+    log_start(
+        "scheduler",
+        loaded,
+        daily_at=f"{settings.daily_at} {settings.timezone}",
+        metrics_port=metrics_port,
+    )
+    serve_metrics("scheduler", metrics_port)
     run_scheduler(loaded)
 
 
-def serve_metrics() -> None:
-    """Serve this process's Prometheus metrics on $HOPSYNC_METRICS_PORT (default 9108)."""
-    from prometheus_client import start_http_server
+def log_start(service: str, loaded: LoadedConfig, **where: object) -> None:
+    """The one line a service logs as it starts: what, where, which Redis and configuration."""
+    structlog.get_logger("hopsync").info(
+        f"{service} starting",
+        service=service,
+        **where,
+        redis=hide_password(loaded.secrets.redis_url),
+        config=loaded.path,
+        version=package_version(),
+    )
 
-    start_http_server(metrics_port())
+
+def package_version() -> str:
+    """hopsync's installed version."""
+    from importlib.metadata import version
+
+    return version("hopsync")
 
 
 @main.command()

@@ -7,7 +7,6 @@ from the CLI's group, and nothing imports the CLI back.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -37,16 +36,20 @@ def config_option(function: F) -> F:
     return option(function)
 
 
-def load_or_exit(path: str | None, *, require_secrets: bool = True) -> LoadedConfig:
-    """Load the configuration, or print every problem and exit 2."""
+def load_or_exit(
+    path: str | None, *, require_secrets: bool = True, log_level: str = "WARNING"
+) -> LoadedConfig:
+    """Load the configuration, or print every problem and exit 2.
+
+    Logging is set up at ``log_level`` unless $HOPSYNC_LOG says otherwise: services log at INFO,
+    one-shot commands only warnings, so that their output is what the user asked for.
+    """
     try:
         loaded = load_config(path, require_secrets=require_secrets)
     except ConfigError as error:
         errors.print(str(error), markup=False, highlight=False)
         sys.exit(2)
-    configure_logging(
-        loaded.secrets.values(), json=True, level=os.environ.get("HOPSYNC_LOG", "WARNING")
-    )
+    configure_logging(loaded.secrets.values(), default_level=log_level)
     return loaded
 
 

@@ -116,9 +116,7 @@ async def _watch_parent(parent_pid: int | None, stop: asyncio.Event) -> None:
 
 
 def _child_main(loaded: LoadedConfig, options: LiveOptions | None, parent_pid: int) -> None:
-    configure_logging(
-        loaded.secrets.values(), json=True, level=os.environ.get("HOPSYNC_LOG", "WARNING")
-    )
+    configure_logging(loaded.secrets.values())  # a service's process: INFO unless $HOPSYNC_LOG
     run_flusher(loaded, options=options, parent_pid=parent_pid)
 
 

@@ -3,29 +3,58 @@
 Worker processes share one exposition through prometheus_client's multiprocess mode, set up by
 Dramatiq's Prometheus middleware; so the metrics are created lazily, after it has set the
 directory, and Okta's counters are carried over from the client as deltas.
+
+Each kind of service has its own default port (``DEFAULT_PORTS``), so a worker, a webhook
+receiver and a scheduler run side by side on one host; ``--metrics-port`` (or
+``$HOPSYNC_METRICS_PORT``) chooses another and 0 turns metrics off. A port already in use costs
+one warning line: the service runs on without metrics.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
+
+import structlog
 
 from shared.okta import OktaCounters
 
 if TYPE_CHECKING:
     import prometheus_client as prom
 
-METRICS_PORT_ENV = "HOPSYNC_METRICS_PORT"
-DEFAULT_METRICS_PORT = 9108
+METRICS_PORT_ENV: Final = "HOPSYNC_METRICS_PORT"
+DEFAULT_PORTS: Final = {"worker": 9108, "webhook": 9109, "scheduler": 9110}
+
+log = structlog.get_logger(__name__)
 
 
-def metrics_port() -> int:
-    """The port metrics are served on ($HOPSYNC_METRICS_PORT, default 9108)."""
-    return int(os.environ.get(METRICS_PORT_ENV) or DEFAULT_METRICS_PORT)
+def port_in_use_warning(service: str, port: int, error: OSError) -> None:
+    """The one line a service prints when it cannot serve its metrics, and runs on."""
+    log.warning(
+        f"{service}: metrics not served on port {port} ({error.strerror or error}); running "
+        "without them. Choose a free port with --metrics-port N, or 0 to turn metrics off",
+        service=service,
+        port=port,
+    )
+
+
+def serve_metrics(service: str, port: int, host: str = "0.0.0.0") -> bool:
+    """Serve this process's metrics on ``port`` (0: off); False when they are not served."""
+    if port == 0:
+        log.info(f"{service}: metrics off (--metrics-port 0)", service=service)
+        return False
+    from prometheus_client import start_http_server
+
+    try:
+        start_http_server(port, addr=host)
+    except OSError as error:
+        port_in_use_warning(service, port, error)
+        return False
+    log.info(f"{service}: metrics on :{port}/metrics", service=service, port=port)
+    return True
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Mapping
+from pathlib import Path
+from typing import Final
 
 # An idle Dramatiq consumer backs off up to this long between fetches (Dramatiq's default is 1 s):
 # the first message of a run or a live event would wait for it. A few fetches a second per queue
 # cost Redis nothing.
 IDLE_POLL_MS = 200
+METRICS_DIR_PREFIX: Final = "hopsync-worker-metrics-"
 
 
 def worker_env(base: Mapping[str, str]) -> dict[str, str]:
@@ -17,14 +23,53 @@ def worker_env(base: Mapping[str, str]) -> dict[str, str]:
 
 
 def worker_command(processes: int, threads: int) -> list[str]:
-    """Dramatiq's CLI on workers.entry, with this interpreter."""
+    """Dramatiq's CLI on workers.entry, with this interpreter, logging in hopsync's format."""
     return [
         sys.executable,
         "-m",
-        "dramatiq",
+        "workers.fleet_main",
         "workers.entry",
+        "--skip-logging",  # hopsync's logging set-up formats Dramatiq's records too
         "--processes",
         str(processes),
         "--threads",
         str(threads),
     ]
+
+
+def fleet_metrics_env(
+    port: int, *, root: Path | None = None, pid: int | None = None
+) -> dict[str, str]:
+    """The environment of Dramatiq's Prometheus middleware for one fleet.
+
+    Its port (0: off) and a directory of its own, ``hopsync-worker-metrics-PID``.
+
+    Dramatiq's default directory is one per host, so every fleet on the host would add up its
+    counts with the others'. The PID is the fleet's main process (`hopsync worker` execs it), and
+    the directories of fleets no longer running are removed.
+    """
+    if port == 0:
+        return {"dramatiq_prom_port": "0"}
+    base = root or Path(tempfile.gettempdir())
+    _remove_stale_metrics_dirs(base)
+    directory = base / f"{METRICS_DIR_PREFIX}{pid or os.getpid()}"
+    shutil.rmtree(directory, ignore_errors=True)  # a reused PID: start from zero
+    directory.mkdir(parents=True)
+    return {"dramatiq_prom_port": str(port), "dramatiq_prom_db": str(directory)}
+
+
+def _remove_stale_metrics_dirs(base: Path) -> None:
+    for directory in base.glob(f"{METRICS_DIR_PREFIX}*"):
+        owner = directory.name.removeprefix(METRICS_DIR_PREFIX)
+        if owner.isdigit() and not _running(int(owner)):
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True

@@ -8,11 +8,11 @@ import dramatiq
 import redis
 import redis.asyncio as aioredis
 from dramatiq.middleware import Middleware
-from dramatiq.middleware.prometheus import Prometheus
 
 from config.loader import LoadedConfig
 from shared.broker import HopsyncBroker, build_broker
 from workers.middleware import ApiClients, DeadLetters, OktaMetrics
+from workers.middleware.fleet_metrics import FleetPrometheus
 from workers.runtime import Runtime, install
 
 
@@ -32,7 +32,7 @@ def setup_worker(
     install(runtime)
     middleware: list[Middleware] = [DeadLetters(), OktaMetrics()]
     if prometheus:
-        middleware.insert(0, Prometheus())
+        middleware.insert(0, FleetPrometheus())
     broker = build_broker(
         url=loaded.secrets.redis_url,
         client=client,

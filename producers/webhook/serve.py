@@ -62,5 +62,6 @@ def serve(loaded: LoadedConfig, host: str, port: int) -> None:
     live_sync = loaded.config.settings.live_sync
     background = [flusher_process_context(loaded)] if live_sync else []
     app = create_app(loaded, background=background)
-    log.info("webhook receiver starting", url=f"http://{host}:{port}{WEBHOOK_PATH}", live=live_sync)
+    # `hopsync webhook` logged the start line (where, which Redis, which configuration).
+    log.debug("webhook receiver starting", url=f"http://{host}:{port}{WEBHOOK_PATH}")
     web.run_app(app, host=host, port=port, print=None, access_log_class=PathOnlyAccessLogger)
