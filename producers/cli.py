@@ -35,7 +35,7 @@ from shared.metrics import DEFAULT_PORTS, METRICS_PORT_ENV, serve_metrics
 from shared.models import RunMeta
 from shared.rules import Rules
 from shared.runs import RunStore
-from workers.launch import fleet_metrics_env, worker_command, worker_env
+from shared.worker_launch import fleet_metrics_env, worker_command, worker_env
 
 
 def metrics_port_option(service: str) -> Callable[[F], F]:

@@ -24,12 +24,12 @@ from aiohttp.typedefs import Middleware
 
 from config import parse_config
 from shared.rules import Rules
+from shared.worker_launch import worker_command, worker_env
 from sim.charthop import FakeChartHop
 from sim.charthop import create_app as charthop_app
 from sim.okta import FakeOkta, FakeOktaSettings
 from sim.okta import create_app as okta_app
 from sim.server import BackgroundServer
-from workers.launch import worker_command, worker_env
 
 OKTA_TOKEN = "sim-okta-token-0f3c9a"
 CHARTHOP_TOKEN = "sim-charthop-token-7be21d"

@@ -14,7 +14,7 @@ import pytest
 from dramatiq.middleware import prometheus
 
 from shared.logging import configure_logging
-from workers.launch import (
+from shared.worker_launch import (
     IDLE_POLL_MS,
     METRICS_DIR_PREFIX,
     fleet_metrics_env,
