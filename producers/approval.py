@@ -6,31 +6,19 @@ import asyncio
 import sys
 
 import click
-import redis
 
 from config.loader import LoadedConfig
 from producers.cli_helpers import config_option, console, errors, load_or_exit
-from producers.resync import Producer
-from shared.broker import build_broker
+from producers.factory import open_producer
 from shared.errors import HopsyncError
 from shared.models import RunMeta
-from shared.rules import Rules
-from shared.runs import RunStore
-from workers.runtime import open_clients
+from shared.stores import Stores
 
 
 async def _decide(loaded: LoadedConfig, run_id: str, approve: bool) -> RunMeta:
-    client = redis.Redis.from_url(loaded.secrets.redis_url)
-    runs = RunStore(client, loaded.config.runs_ttl_days)
-    broker = build_broker(client=client, settings=loaded.config.worker)
-    clients = await open_clients(loaded)
-    try:
-        producer = Producer(
-            Rules.build(loaded.config), runs, broker, clients.okta, clients.charthop
-        )
+    stores = Stores.for_command(loaded)
+    async with open_producer(loaded, stores) as producer:
         return await producer.approve(run_id) if approve else producer.discard(run_id)
-    finally:
-        await clients.close()
 
 
 def _run(config_path: str | None, run_id: str, approve: bool) -> RunMeta:

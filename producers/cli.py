@@ -12,7 +12,6 @@ import sys
 from collections.abc import Callable
 
 import click
-import redis
 import structlog
 
 from config.loader import LoadedConfig
@@ -28,13 +27,11 @@ from producers.ops.dlq import dlq
 from producers.ops.export import export
 from producers.ops.query import query
 from producers.ops.runs import runs
-from shared.broker import build_broker
 from shared.errors import HopsyncError
 from shared.logging import FORMAT_ENV, hide_password, json_from_env
 from shared.metrics import DEFAULT_PORTS, METRICS_PORT_ENV, serve_metrics
 from shared.models import RunMeta
-from shared.rules import Rules
-from shared.runs import RunStore
+from shared.stores import Stores
 from shared.worker_launch import fleet_metrics_env, worker_command, worker_env
 
 
@@ -111,10 +108,9 @@ def resync(
 ) -> None:
     """Resync everyone now (what the daily schedule runs)."""
     loaded = load_or_exit(config_path)
-    client = redis.Redis.from_url(loaded.secrets.redis_url)
-    runs = RunStore(client, loaded.config.runs_ttl_days)
+    stores = Stores.for_command(loaded)
     try:
-        run = asyncio.run(start_resync(loaded, client, runs, dry_run=dry_run))
+        run = asyncio.run(start_resync(loaded, stores, dry_run=dry_run))
     except HopsyncError as error:
         errors.print(f"resync failed: {error}", markup=False, highlight=False)
         sys.exit(1)
@@ -123,26 +119,16 @@ def resync(
         return
     from producers.console import wait_for_summary
 
-    summary = wait_for_summary(runs, run.run_id, timeout_s=timeout)
+    summary = wait_for_summary(stores.runs, run.run_id, timeout_s=timeout)
     print_summary(summary, as_json)
 
 
-async def start_resync(
-    loaded: LoadedConfig, client: redis.Redis, runs: RunStore, *, dry_run: bool
-) -> RunMeta:
+async def start_resync(loaded: LoadedConfig, stores: Stores, *, dry_run: bool) -> RunMeta:
     """Open the API clients, run the resync producer, close them."""
-    from producers.resync import Producer
-    from workers.runtime import open_clients
+    from producers.factory import open_producer
 
-    broker = build_broker(client=client, settings=loaded.config.worker)
-    clients = await open_clients(loaded)
-    try:
-        producer = Producer(
-            Rules.build(loaded.config), runs, broker, clients.okta, clients.charthop
-        )
+    async with open_producer(loaded, stores) as producer:
         return await producer.resync(dry_run=dry_run)
-    finally:
-        await clients.close()
 
 
 def print_run_started(run: RunMeta, as_json: bool) -> None:

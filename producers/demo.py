@@ -17,12 +17,13 @@ from rich.console import Console
 
 from config.loader import load_config
 from producers.console import summary_table, wait_for_summary
-from producers.resync import Producer
+from producers.factory import open_producer
 from shared.broker import HopsyncBroker
 from shared.logging import configure_logging
 from shared.models import RunSummary
+from shared.stores import Stores
 from sim.harness import Simulation, start_simulation
-from workers.runtime import Runtime, open_clients
+from workers.runtime import Runtime
 from workers.setup import setup_worker
 
 
@@ -80,15 +81,13 @@ def _run(
 def _resync(
     runtime: Runtime, broker: HopsyncBroker, server: fakeredis.FakeServer, *, dry_run: bool
 ) -> RunSummary:
+    stores = Stores(runtime.client, runtime.runs, runtime.dead_letters, broker)
+
     async def start() -> str:
         limiter_redis = fakeredis.FakeAsyncRedis(server=server)
-        clients = await open_clients(runtime.loaded, limiter_redis)
-        try:
-            producer = Producer(runtime.rules, runtime.runs, broker, clients.okta, clients.charthop)
+        async with open_producer(runtime.loaded, stores, limiter_redis=limiter_redis) as producer:
             run = await producer.resync(dry_run=dry_run, note="demo")
             return run.run_id
-        finally:
-            await clients.close()
 
     run_id = asyncio.run(start())
     return wait_for_summary(runtime.runs, run_id, timeout_s=300)

@@ -21,15 +21,14 @@ from multiprocessing.process import BaseProcess
 from typing import Final
 
 import aiohttp
-import redis
 import structlog
 
 from config.loader import LoadedConfig
 from producers.live import Clock, JobResolver, LiveFlusher, LiveOptions, charthop_job_resolver
-from shared.broker import build_broker, redis_retry
 from shared.charthop import ChartHopClient, ChartHopSettings
 from shared.logging import configure_logging
-from shared.runs import RunStore
+from shared.redis_client import connect_redis
+from shared.stores import Stores
 
 log = structlog.get_logger(__name__)
 
@@ -47,15 +46,14 @@ async def open_flusher(
     """
     # A tick rides out a Redis restart: one failing after its claim would leave the claimed
     # entries to the lease (a minute). It may hold up the process's shutdown as long (~19 s).
-    client = redis.Redis.from_url(
-        loaded.secrets.redis_url, socket_timeout=5, socket_connect_timeout=2, retry=redis_retry()
-    )
+    client = connect_redis(loaded.secrets.redis_url, socket_timeout=5, socket_connect_timeout=2)
+    stores = Stores.connect(loaded, client)
     session = aiohttp.ClientSession()
     try:
         flusher = LiveFlusher(
             client,
-            build_broker(client=client, settings=loaded.config.worker),
-            RunStore(client, loaded.config.runs_ttl_days),
+            stores.broker,
+            stores.runs,
             options or LiveOptions.from_settings(loaded.config.settings),
             resolve_job=_resolver(loaded, session),
             clock=clock,

@@ -7,18 +7,13 @@ activates the STAGED user created ahead of their start (sync_new_hires on); the 
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from datetime import date
 
-from config.loader import LoadedConfig
 from producers.resync import Producer
-from shared.broker import HopsyncBroker
 from shared.charthop import ChartHopClient
 from shared.models import RunMeta, SyncItem
 from shared.rules import Rules
-from shared.runs import RunStore
-from workers.runtime import open_clients
 
 DAILY_NOTE = "daily"
 START_FIELDS = ("id", "startDate", "startDateOrg")  # all that deciding "starts today" reads
@@ -27,19 +22,6 @@ START_FIELDS = ("id", "startDate", "startDateOrg")  # all that deciding "starts 
 def hires_note(day: date) -> str:
     """The note of the new-hires run of ``day``."""
     return f"new hires starting {day.isoformat()}"
-
-
-@contextlib.asynccontextmanager
-async def open_producer(
-    loaded: LoadedConfig, runs: RunStore, broker: HopsyncBroker
-) -> AsyncIterator[Producer]:
-    """A producer with API clients of its own, closed when the block ends."""
-    clients = await open_clients(loaded)
-    try:
-        rules = Rules.build(loaded.config)
-        yield Producer(rules, runs, broker, clients.okta, clients.charthop)
-    finally:
-        await clients.close()
 
 
 async def daily_resync(producer: Producer) -> RunMeta:

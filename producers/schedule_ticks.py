@@ -15,14 +15,14 @@ import redis
 import structlog
 
 from config.loader import LoadedConfig
+from producers.factory import open_producer
 from producers.janitor import repair_stranded_runs
-from producers.schedule_jobs import daily_resync, new_hires, open_producer
+from producers.schedule_jobs import daily_resync, new_hires
 from producers.schedule_lock import SchedulerLock
 from producers.schedule_times import Slot, due_jobs, latest_slot, next_slot
 from shared import constants
-from shared.broker import build_broker
 from shared.models import RunMeta
-from shared.runs import RunStore
+from shared.stores import Stores
 
 log = structlog.get_logger(__name__)
 
@@ -60,8 +60,8 @@ class Scheduler:
         self.settings = loaded.config.settings
         self.client = client
         self.lock = lock or SchedulerLock(client)
-        self.runs = RunStore(client, loaded.config.runs_ttl_days)
-        self.broker = build_broker(client=client, settings=loaded.config.worker)
+        self.stores = Stores.connect(loaded, client)
+        self.runs = self.stores.runs
         self.retry_after = retry_after
         self.janitor_every = janitor_every
         self._retry_at: dict[str, datetime] = {}
@@ -136,7 +136,7 @@ class Scheduler:
         return ""
 
     async def _start(self, job: str, day: date) -> RunMeta | None:
-        async with open_producer(self.loaded, self.runs, self.broker) as producer:
+        async with open_producer(self.loaded, self.stores) as producer:
             if job == RESYNC:
                 return await daily_resync(producer)
             return await new_hires(producer, day)
@@ -186,4 +186,4 @@ class Scheduler:
         if self._janitor_at is not None and now < self._janitor_at:
             return
         self._janitor_at = now + self.janitor_every
-        repair_stranded_runs(self.runs, self.broker)
+        repair_stranded_runs(self.runs, self.stores.broker)

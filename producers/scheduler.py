@@ -35,14 +35,13 @@ from datetime import UTC, datetime
 
 import redis
 import structlog
-from redis.backoff import ExponentialBackoff
-from redis.retry import Retry
 
 from config.loader import LoadedConfig
 from producers.schedule_jobs import hire_items, new_hires, starting_on
 from producers.schedule_lock import LOCK_TTL_MS, SchedulerLock
 from producers.schedule_ticks import JOBS, RETRY_AFTER, JobReport, Scheduler
 from producers.schedule_times import Slot, due_jobs, latest_slot, next_slot, slot_on
+from shared.redis_client import connect_redis
 
 __all__ = [
     "JOBS",
@@ -111,11 +110,8 @@ async def serve(
 
 async def _main(loaded: LoadedConfig, wake_s: float) -> None:
     # Short socket timeouts: a wake-up stuck on a dead Redis would outlive the lock's lease.
-    client = redis.Redis.from_url(
-        loaded.secrets.redis_url,
-        socket_timeout=5,
-        socket_connect_timeout=2,
-        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 3),
+    client = connect_redis(
+        loaded.secrets.redis_url, retries=3, socket_timeout=5, socket_connect_timeout=2
     )
     stop = asyncio.Event()
     serving = asyncio.create_task(serve(Scheduler(loaded, client), stop, wake_s=wake_s))

@@ -7,9 +7,9 @@ make recovery take minutes on a quiet queue; hopsync uses 15 s and 50,000 (5%), 
 killed worker are back on the queue within seconds while the run is busy.
 
 A Redis restart is ridden out in two layers. The clients hopsync's workers hold retry a failed
-command with backoff for about 19 s (``redis_retry``), so a short outage only slows them down.
-A longer one fails the running messages; their retries are then enqueued by ``DurableRetries``,
-which waits for Redis instead of dropping the retry as Dramatiq's Retries does.
+command with backoff for about 19 s (shared/redis_client.py), so a short outage only slows them
+down. A longer one fails the running messages; their retries are then enqueued by
+``DurableRetries``, which waits for Redis instead of dropping the retry as Dramatiq's Retries does.
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from typing import Any, Final, TypeVar
+from collections.abc import Sequence
+from typing import Any, Final
 
 import dramatiq
 import redis
-import redis.asyncio as aioredis
 import structlog
 from dramatiq.broker import Consumer, MessageProxy
 from dramatiq.brokers.redis import RedisBroker
@@ -38,56 +37,24 @@ from dramatiq.middleware import (
     ShutdownNotifications,
     TimeLimit,
 )
-from redis.asyncio.retry import Retry as AsyncRetry
-from redis.backoff import ExponentialBackoff
 from redis.exceptions import NoScriptError
-from redis.retry import Retry
 
 from config.settings import WorkerConfig
 from shared import constants
 from shared.errors import ApiError, BrokerUnavailableError, HopsyncError
 
+# Kept importable from here for the branches in flight (phase B of issue 18 drops these names);
+# new code imports them from shared.redis_client.
+from shared.redis_client import REDIS_DOWN as REDIS_DOWN
+from shared.redis_client import connect_async_redis as connect_async_redis
+from shared.redis_client import connect_redis as connect_redis
+from shared.redis_client import redis_retry as redis_retry
+from shared.redis_client import wait_for_redis as wait_for_redis
+
 MAINTENANCE_CHANCE = 50_000
 RECONCILE_EVERY_S: Final = 5.0  # how often a consumer looks for messages a fetch stranded
-REDIS_RETRIES: Final = 40  # with the backoff below: about 19 s of retrying before an error
-REDIS_BACKOFF_CAP_S: Final = 0.5
-REDIS_BACKOFF_BASE_S: Final = 0.05
-REDIS_DOWN: Final = (redis.ConnectionError, redis.TimeoutError)  # BusyLoadingError is one too
 
 log = structlog.get_logger(__name__)
-T = TypeVar("T")
-
-
-def redis_retry() -> Retry:
-    """The retry policy of a long-lived client: ride out a Redis restart of a few seconds."""
-    return Retry(ExponentialBackoff(REDIS_BACKOFF_CAP_S, REDIS_BACKOFF_BASE_S), REDIS_RETRIES)
-
-
-def connect_redis(url: str) -> redis.Redis:
-    """A Redis client whose commands retry through a short outage (see ``redis_retry``)."""
-    return redis.Redis.from_url(url, retry=redis_retry())
-
-
-def connect_async_redis(url: str) -> aioredis.Redis:
-    """The asyncio counterpart of ``connect_redis``."""
-    backoff = ExponentialBackoff(REDIS_BACKOFF_CAP_S, REDIS_BACKOFF_BASE_S)
-    return aioredis.Redis.from_url(url, retry=AsyncRetry(backoff, REDIS_RETRIES))
-
-
-def wait_for_redis(action: Callable[[], T], what: str) -> T:
-    """Run ``action`` until Redis lets it complete; for writes that must not be dropped.
-
-    Dramatiq itself retries an ack this way for as long as Redis is away; a worker stopped
-    meanwhile leaves its message unacked, and so redelivered, which loses nothing.
-    """
-    failures = 0
-    while True:
-        try:
-            return action()
-        except REDIS_DOWN as error:
-            failures = min(failures + 1, 10)
-            log.warning("Redis unavailable; waiting for it", what=what, error=str(error))
-            time.sleep(min(REDIS_BACKOFF_CAP_S, REDIS_BACKOFF_BASE_S * 2**failures))
 
 
 class HopsyncBroker(RedisBroker):

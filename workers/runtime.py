@@ -17,29 +17,15 @@ import redis.asyncio as aioredis
 from dramatiq.asyncio import get_event_loop_thread
 
 from config.loader import LoadedConfig
-from shared.broker import connect_async_redis, connect_redis
-from shared.charthop import ChartHopClient, ChartHopSettings
+from shared.charthop import ChartHopClient
+from shared.clients import Clients, open_clients
 from shared.deadletters import DeadLetterStore
-from shared.okta import OktaClient, OktaClientSettings, RedisRateLimiter
+from shared.okta import OktaClient
+from shared.redis_client import connect_redis
 from shared.rules import Rules
 from shared.runs import RunStore
 
 T = TypeVar("T")
-
-
-@dataclass
-class Clients:
-    """The async API clients of one process, bound to one event loop."""
-
-    session: aiohttp.ClientSession
-    okta: OktaClient
-    charthop: ChartHopClient
-    limiter_redis: aioredis.Redis
-
-    async def close(self) -> None:
-        """Close the session and the limiter's Redis connection."""
-        await self.session.close()
-        await self.limiter_redis.aclose()
 
 
 @dataclass
@@ -96,43 +82,6 @@ class Runtime:
         if self.clients is None:
             raise RuntimeError("the worker's API clients are not open yet")
         return self.clients.charthop
-
-
-async def open_clients(
-    loaded: LoadedConfig, limiter_redis: aioredis.Redis | None = None
-) -> Clients:
-    """Open one ClientSession and the Okta and ChartHop clients that share it."""
-    config = loaded.config
-    session = aiohttp.ClientSession()
-    limiter_client = limiter_redis or connect_async_redis(loaded.secrets.redis_url)
-    limiter = RedisRateLimiter(
-        limiter_client,
-        share=config.okta.rate_limit_share,
-        max_in_flight=config.okta.max_in_flight,
-    )
-    okta = OktaClient(
-        OktaClientSettings(
-            base_url=config.okta.url,
-            token=loaded.okta_token(),
-            auth_scheme=config.okta.auth_scheme,
-            rate_limit_share=config.okta.rate_limit_share,
-            max_in_flight=config.okta.max_in_flight,
-            max_retries=config.okta.max_retries,
-            members_page_size=config.okta.members_page_size,
-        ),
-        session,
-        limiter,
-    )
-    charthop = ChartHopClient(
-        ChartHopSettings(
-            base_url=config.charthop.base_url,
-            org=config.charthop.org,
-            token=loaded.charthop_token(),
-            page_size=config.charthop.page_size,
-        ),
-        session,
-    )
-    return Clients(session=session, okta=okta, charthop=charthop, limiter_redis=limiter_client)
 
 
 _current: Runtime | None = None

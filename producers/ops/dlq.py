@@ -19,13 +19,14 @@ from rich.table import Table
 from config.loader import LoadedConfig
 from producers.cli_helpers import config_option, console, load_or_exit, print_summary
 from producers.console import wait_for_summary
+from producers.factory import open_producer
 from producers.ops.durations import Duration
 from producers.ops.output import clip, fail, say, stamp
 from producers.ops.replay import ReplayPlan, plan_replay, replay
-from producers.ops.stores import Stores, producer
 from shared.deadletters import DeadLetter, DeadLetterStore
 from shared.errors import DeadLetterNotFoundError, HopsyncError
 from shared.models import RunMeta, RunSummary
+from shared.stores import Stores
 
 NOT_FOUND = "not in the dead-letter queue (already replayed or purged)"
 
@@ -40,7 +41,7 @@ def dlq() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the letters (without bodies) as JSON.")
 def list_letters(config_path: str | None, as_json: bool) -> None:
     """Every dead letter, oldest first."""
-    letters = Stores.of(load_or_exit(config_path)).dead_letters.entries()
+    letters = Stores.for_command(load_or_exit(config_path)).dead_letters.entries()
     if as_json:
         click.echo(json.dumps([letter_fields(letter) for letter in letters], indent=2))
     elif letters:
@@ -79,7 +80,7 @@ def letters_table(letters: list[DeadLetter]) -> Table:
 def show(config_path: str | None, letter_id: str, as_json: bool) -> None:
     """One dead letter in full: its fields, the whole error and the message body."""
     try:
-        letter = Stores.of(load_or_exit(config_path)).dead_letters.get(letter_id)
+        letter = Stores.for_command(load_or_exit(config_path)).dead_letters.get(letter_id)
     except DeadLetterNotFoundError as error:
         fail(str(error))
     if as_json:
@@ -123,7 +124,7 @@ def replay_letters(
     if bool(letter_ids) == replay_all:
         raise click.UsageError("name the dead letters to replay, or pass --all (not both)")
     loaded = load_or_exit(config_path)
-    stores = Stores.of(loaded)
+    stores = Stores.for_command(loaded)
     letters, missing = pick(stores.dead_letters, letter_ids)
     plan = plan_replay(letters)
     run: RunMeta | None = None
@@ -156,7 +157,7 @@ def pick(store: DeadLetterStore, ids: tuple[str, ...]) -> tuple[list[DeadLetter]
 
 
 async def _enqueue(loaded: LoadedConfig, stores: Stores, plan: ReplayPlan) -> RunMeta | None:
-    async with producer(loaded, stores) as making:
+    async with open_producer(loaded, stores) as making:
         return await replay(plan, making, stores.dead_letters)
 
 
@@ -225,7 +226,7 @@ def purge(config_path: str | None, letter_ids: tuple[str, ...], age: timedelta |
     """Delete dead letters for good: by id, or all older than an age."""
     if bool(letter_ids) == (age is not None):
         raise click.UsageError("name the dead letters to purge, or pass --older-than (not both)")
-    store = Stores.of(load_or_exit(config_path)).dead_letters
+    store = Stores.for_command(load_or_exit(config_path)).dead_letters
     targets = list(letter_ids) if age is None else store.older_than(datetime.now(UTC) - age)
     purged = 0
     for letter_id in dict.fromkeys(targets):

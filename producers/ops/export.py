@@ -18,7 +18,7 @@ from config.loader import LoadedConfig
 from producers.cli_helpers import config_option, errors, load_or_exit
 from producers.ops.export_files import open_export, user_row
 from producers.ops.output import fail, say
-from producers.ops.stores import api_clients
+from shared.clients import api_clients
 from shared.errors import HopsyncError
 from shared.okta import OktaClient, OktaUser
 

@@ -18,8 +18,8 @@ from rich.table import Table
 from config.loader import LoadedConfig
 from producers.cli_helpers import config_option, console, load_or_exit
 from producers.ops.output import fail, say
-from producers.ops.stores import api_clients
 from shared.carrot import Compiled, compile_filter, render
+from shared.clients import api_clients
 from shared.errors import CarrotError, CarrotSyntaxError, HopsyncError
 from shared.records import get_path
 from shared.rules import Rules

@@ -13,10 +13,10 @@ from rich.table import Table
 from producers.approval import approve, discard
 from producers.cli_helpers import config_option, console, load_or_exit, print_summary
 from producers.ops.output import fail, say, stamp
-from producers.ops.stores import Stores
 from shared.errors import RunNotFoundError
 from shared.models import OUTCOME_STATUSES, RunKind, RunMeta, RunStatus
 from shared.runs import RunStore
+from shared.stores import Stores
 
 
 class RunRow(BaseModel):
@@ -48,7 +48,7 @@ def runs(ctx: click.Context, config_path: str | None, limit: int, as_json: bool)
     """The newest runs first (subcommands: show, approve, discard)."""
     if ctx.invoked_subcommand is not None:
         return
-    store = Stores.of(load_or_exit(config_path)).runs
+    store = Stores.for_command(load_or_exit(config_path)).runs
     rows = [run_row(store, meta, tally=False) for meta in store.recent(limit)]
     if as_json:
         click.echo(json.dumps([row.model_dump(mode="json") for row in rows], indent=2))
@@ -120,7 +120,7 @@ def history_table(rows: list[RunRow]) -> Table:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def show(config_path: str | None, run_id: str, as_json: bool) -> None:
     """A run's summary with every change; for a run still going, its progress and counts so far."""
-    store = Stores.of(load_or_exit(config_path)).runs
+    store = Stores.for_command(load_or_exit(config_path)).runs
     try:
         meta = store.meta(run_id)
     except RunNotFoundError as error:

@@ -80,8 +80,8 @@ def test_live_sync_holds_people_past_the_hourly_limit_until_the_run_is_approved(
     from config.loader import load_config
     from producers.resync import Producer
     from shared.broker import build_broker
+    from shared.clients import open_clients
     from shared.models import SyncItem
-    from workers.runtime import open_clients
 
     sim = world(
         people=100,

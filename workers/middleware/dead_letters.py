@@ -8,10 +8,10 @@ import structlog
 from dramatiq.middleware import Middleware
 
 from shared import constants
-from shared.broker import wait_for_redis
 from shared.deadletters import DeadLetter, now
 from shared.logging import RedactSecrets
 from shared.models import PersonOutcome, SyncMessage
+from shared.redis_client import wait_for_redis
 from shared.rules import Rules
 from workers.runtime import current
 

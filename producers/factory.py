@@ -1,0 +1,34 @@
+"""The one place a producer is assembled: rules from the configuration, stores, API clients.
+
+Every command and service that starts runs (resync, approve/discard, replay, the scheduler, the
+demo) opens its producer here, as arq's one settings object and ``create_pool()`` do for its
+users: the stores come from ``shared.stores.Stores.connect`` and the API clients from
+``shared.clients.api_clients``, so there is one way to reach Redis, Okta and ChartHop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import redis.asyncio as aioredis
+
+from config.loader import LoadedConfig
+from producers.resync import Producer
+from shared.clients import api_clients
+from shared.rules import Rules
+from shared.stores import Stores
+
+
+@asynccontextmanager
+async def open_producer(
+    loaded: LoadedConfig, stores: Stores, *, limiter_redis: aioredis.Redis | None = None
+) -> AsyncIterator[Producer]:
+    """A producer on ``stores`` with API clients of its own, closed when the block ends.
+
+    ``limiter_redis``: the rate limiter's Redis, when not the configured one (fakeredis in the
+    demo).
+    """
+    async with api_clients(loaded, limiter_redis) as clients:
+        rules = Rules.build(loaded.config)
+        yield Producer(rules, stores.runs, stores.broker, clients.okta, clients.charthop)
