@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import structlog
 
+from shared.aggregator import enqueue_aggregator
 from shared.broker import HopsyncBroker
-from shared.messages import aggregate_message
 from shared.runs import RunStore
 
 log = structlog.get_logger(__name__)
@@ -21,7 +21,6 @@ def repair_stranded_runs(
     """Enqueue the aggregator of every stranded run; returns their ids."""
     repaired = runs.stranded(older_than_s=older_than_s)
     for run_id in repaired:
-        broker.enqueue(aggregate_message(run_id))
-        runs.mark_aggregate_enqueued(run_id)
+        enqueue_aggregator(broker, runs, run_id)
         log.warning("stranded run repaired: aggregator re-enqueued", run_id=run_id)
     return repaired

@@ -16,8 +16,8 @@ import redis
 import structlog
 
 from shared import constants
+from shared.aggregator import enqueue_aggregator
 from shared.broker import HopsyncBroker
-from shared.messages import aggregate_message
 from shared.runs import RunStore
 
 log = structlog.get_logger(__name__)
@@ -124,8 +124,7 @@ class LiveRuns:
     def _seal(self, run_id: str) -> None:
         expected = self.runs.enqueued(run_id)
         if self.runs.seal(run_id, expected):
-            self.broker.enqueue(aggregate_message(run_id))
-            self.runs.mark_aggregate_enqueued(run_id)
+            enqueue_aggregator(self.broker, self.runs, run_id)
             log.info("live run sealed, aggregator enqueued", run_id=run_id, expected=expected)
         else:
             log.info("live run sealed", run_id=run_id, expected=expected)

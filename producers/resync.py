@@ -17,13 +17,14 @@ from typing import Any
 
 import structlog
 
+from shared.aggregator import enqueue_aggregator
 from shared.broker import HopsyncBroker
 from shared.charthop import ChartHopClient
 from shared.errors import RunStateError
 from shared.gc_pause import paused_gc
 from shared.live_safety import LiveSafety, save_base
 from shared.matching import MatchResult, match_people
-from shared.messages import aggregate_message, notify_message, sync_message
+from shared.messages import notify_message, sync_message
 from shared.models import OktaUserSnapshot, PersonOutcome, RunKind, RunMeta, SyncItem
 from shared.okta import OktaClient
 from shared.rules import Rules
@@ -227,8 +228,7 @@ class Producer:
             self._enqueue_aggregate(run.run_id)
 
     def _enqueue_aggregate(self, run_id: str) -> None:
-        self.broker.enqueue(aggregate_message(run_id))
-        self.runs.mark_aggregate_enqueued(run_id)
+        enqueue_aggregator(self.broker, self.runs, run_id)
 
     async def replay(self, items: list[SyncItem], *, kind: RunKind = "replay") -> RunMeta:
         """Start a run of fresh-read items (a replay of dead letters)."""

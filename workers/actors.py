@@ -15,8 +15,9 @@ import structlog
 from dramatiq.middleware import CurrentMessage
 
 from shared import constants
+from shared.aggregator import enqueue_aggregator
 from shared.errors import BudgetDeferredError
-from shared.messages import aggregate_message, notify_message, sync_message
+from shared.messages import notify_message, sync_message
 from shared.metrics import metrics
 from shared.models import PersonOutcome, RunSummary, SyncMessage
 from shared.summary import build_summary
@@ -107,8 +108,7 @@ def park(
 def finish(runtime: Runtime, run_id: str, outcomes: Iterable[PersonOutcome]) -> None:
     """Record outcomes; the caller that completes the run enqueues its one aggregator message."""
     if runtime.runs.record(run_id, outcomes):
-        dramatiq.get_broker().enqueue(aggregate_message(run_id))
-        runtime.runs.mark_aggregate_enqueued(run_id)
+        enqueue_aggregator(dramatiq.get_broker(), runtime.runs, run_id)
 
 
 def _observe(summary: RunSummary) -> None:
