@@ -1,8 +1,9 @@
 """`python -m workers.fleet_main ARGS`: Dramatiq's command line, logging in hopsync's format.
 
-Run with ``--skip-logging`` (workers.launch adds it), Dramatiq leaves logging alone, so its main
-process, its worker processes and its fork process all print through hopsync's structlog set-up
-(level ``$HOPSYNC_LOG``, format ``$HOPSYNC_LOG_FORMAT``) instead of a format of their own.
+Run with ``--skip-logging`` (shared.worker_launch adds it), Dramatiq leaves logging alone, so
+its main process, its worker processes and its fork process all print through hopsync's
+structlog set-up (level ``$HOPSYNC_LOG``, format ``$HOPSYNC_LOG_FORMAT``) instead of a format of
+their own.
 """
 
 from __future__ import annotations

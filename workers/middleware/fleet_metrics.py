@@ -2,8 +2,8 @@
 
 Dramatiq forks one process that serves every worker process's metrics from a directory of
 prometheus_client files (``dramatiq_prom_db``; `hopsync worker` gives each fleet its own, see
-workers.launch). Dramatiq's own server prints a traceback when its port is taken; this one says
-so in one warning line, and the workers run on without metrics.
+shared.worker_launch). Dramatiq's own server prints a traceback when its port is taken; this
+one says so in one warning line, and the workers run on without metrics.
 """
 
 from __future__ import annotations
