@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from shared.okta.buckets import ALL_BUCKETS
+from sim.okta.buckets import ALL_BUCKETS
 from sim.okta.gate import gate
 from sim.okta.handlers import STATE, add_routes
 from sim.okta.settings import FakeOktaSettings

@@ -12,7 +12,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from shared.errors import OktaError
-from shared.okta.buckets import bucket_for
+from sim.okta.buckets import bucket_of
 from sim.okta.counters import RequestRecord
 from sim.okta.handlers import STATE, answer
 from sim.okta.limits import CONCURRENCY, Verdict
@@ -149,7 +149,7 @@ def _record(state: FakeOkta, request: web.Request, bucket: str, status: int) -> 
 async def gate(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Serve one request as Okta would, counting it."""
     state = request.app[STATE]
-    bucket = bucket_for(request.method, request.path)
+    bucket = bucket_of(request.method, request.path)
     with state.lock:
         state.in_flight += 1
         in_flight = state.in_flight

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Final
 
-from shared.okta.headers import LIMIT_HEADER, REMAINING_HEADER, RESET_HEADER
+from sim.okta.buckets import LIMIT_HEADER, REMAINING_HEADER, RESET_HEADER
 from sim.okta.settings import FakeOktaSettings
 
 PER_MINUTE: Final = "per_minute"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.okta.buckets import DEFAULT_LIMITS
+from sim.okta.buckets import BUCKET_LIMITS, OTHER
 
 
 def _default_limits() -> dict[str, int]:
-    return dict(DEFAULT_LIMITS)
+    return dict(BUCKET_LIMITS)
 
 
 class FakeOktaSettings(BaseModel):
@@ -34,4 +34,4 @@ class FakeOktaSettings(BaseModel):
 
     def limit_for(self, bucket: str) -> int:
         """The per-window limit of ``bucket`` (the "other" bucket's when not configured)."""
-        return self.limits.get(bucket, self.limits.get("other", DEFAULT_LIMITS["other"]))
+        return self.limits.get(bucket, self.limits.get(OTHER, BUCKET_LIMITS[OTHER]))

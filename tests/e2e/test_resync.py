@@ -11,7 +11,7 @@ from aiohttp.typedefs import Handler
 from redis import Redis
 
 from shared.deadletters import DeadLetterStore
-from shared.okta.buckets import DEFAULT_LIMITS
+from sim.okta.buckets import BUCKET_LIMITS
 from tests.e2e.conftest import World, assert_in_sync, desired_state, okta_state, resync
 
 pytestmark = pytest.mark.slow
@@ -200,7 +200,7 @@ def test_under_a_spent_window_people_park_and_every_bucket_keeps_its_full_budget
         existing=1.0,
         drifted=0.4,
         missing_groups=0,
-        okta_settings={"window_s": 1.0, "limits": {**DEFAULT_LIMITS, **limits}},
+        okta_settings={"window_s": 1.0, "limits": {**BUCKET_LIMITS, **limits}},
     )
     drifted = set(sim.seed_report.drifted_keys)
     summary = resync(sim)

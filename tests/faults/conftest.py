@@ -26,14 +26,14 @@ from click.testing import CliRunner
 from producers.cli import main
 from producers.console import wait_for_summary
 from shared.models import RunMeta, RunSummary
-from shared.okta.buckets import DEFAULT_LIMITS
 from shared.runs import RunStore
 from sim.harness import Simulation, WorkerFleet, start_simulation
+from sim.okta.buckets import BUCKET_LIMITS
 from tests.contract.validator import ContractRecorder
 from tests.e2e.conftest import assert_in_sync, desired_state, okta_state
 from tests.faults.redis_server import RedisServer, redis_server_binary
 
-FAST_LIMITS = {bucket: limit * 10 for bucket, limit in DEFAULT_LIMITS.items()}
+FAST_LIMITS = {bucket: limit * 10 for bucket, limit in BUCKET_LIMITS.items()}
 
 
 @dataclass
