@@ -1,0 +1,153 @@
+"""hopsync's layers: which module may import which. The one table tests/test_layers.py enforces.
+
+Layers run bottom to top; a module may import its own layer's modules and any layer below, never
+one above. A layer may hold columns side by side (workers, producers, sim): a column never
+imports another column of its layer. Each entry is a module or a package prefix; a module belongs
+to its longest matching entry, and every module must belong to one. Moving files (phase B of
+issue 18) edits this table only. CONTRIBUTING.md explains each layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Column = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer: its name and its columns (lists of module prefixes)."""
+
+    name: str
+    columns: tuple[Column, ...]
+
+
+LAYERS: tuple[Layer, ...] = (
+    Layer(
+        "libraries",
+        (
+            (
+                "shared",  # the package's own __init__ only (see WHOLE_NAME_ONLY)
+                "shared.errors",
+                "shared.constants",
+                "shared.records",
+                "shared.gc_pause",
+                "shared.carrot",
+                "shared.okta",
+                "shared.charthop",
+            ),
+        ),
+    ),
+    Layer("config", (("config",),)),
+    Layer(
+        "core",
+        (
+            (
+                "shared.models",
+                "shared.rules",
+                "shared.plan",
+                "shared.matching",
+                "shared.triage",
+                "shared.summary",
+                "shared.safety",
+                "shared.snapshot",
+                "shared.messages",
+            ),
+        ),
+    ),
+    Layer(
+        "infrastructure",
+        (
+            (
+                "shared.redis_client",
+                "shared.broker",
+                "shared.runs",
+                "shared.deadletters",
+                "shared.aggregator",
+                "shared.stores",
+                "shared.clients",
+                "shared.config_store",
+                "shared.live_safety",
+                "shared.metrics",
+                "shared.logging",
+                "shared.notify",
+                "shared.worker_launch",
+            ),
+        ),
+    ),
+    Layer("services", (("workers",), ("producers",), ("sim",))),
+    # The composition roots: the `hopsync` command and the demo run workers, producers and
+    # simulators in one process. Phase B of issue 18 moves them into a package of their own.
+    Layer("entry points", (("producers.cli", "producers.demo"),)),
+)
+
+# Entries that name one module, not a package prefix: shared/ spans four layers, so its own
+# (empty) __init__ sits at the bottom while each of its modules is placed on its own.
+WHOLE_NAME_ONLY = frozenset({"shared"})
+
+# Imports forbidden although the layers allow them, with the reason the test prints.
+FORBIDDEN: tuple[tuple[str, str, str], ...] = tuple(
+    (
+        "sim",
+        client_module,
+        "the fake Okta models Okta from the reference, not from the client it tests",
+    )
+    for client_module in (
+        "shared.okta.buckets",
+        "shared.okta.headers",
+        "shared.okta.ratelimit",
+        "shared.okta.redis_ratelimit",
+        "shared.okta.budget",
+        "shared.okta.transport",
+        "shared.okta.client",
+    )
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a module sits: its layer's index, its column's index, and the entry it matched."""
+
+    layer: int
+    column: int
+    entry: str
+
+    def describe(self) -> str:
+        """``layer (column entry)`` for messages."""
+        layer = LAYERS[self.layer]
+        if len(layer.columns) == 1:
+            return layer.name
+        return f"{layer.name} ({layer.columns[self.column][0]} column)"
+
+
+def place_of(module: str) -> Place | None:
+    """The layer and column of a module: its longest matching entry; None when it has none."""
+    best: Place | None = None
+    for layer_index, layer in enumerate(LAYERS):
+        for column_index, column in enumerate(layer.columns):
+            for entry in column:
+                matches = module == entry if entry in WHOLE_NAME_ONLY else _within(module, entry)
+                if matches and (best is None or len(entry) > len(best.entry)):
+                    best = Place(layer_index, column_index, entry)
+    return best
+
+
+def _within(module: str, prefix: str) -> bool:
+    return module == prefix or module.startswith(prefix + ".")
+
+
+def violation(source: str, target: str) -> str | None:
+    """Why ``source`` may not import ``target``; None when it may."""
+    for importer, imported, reason in FORBIDDEN:
+        if _within(source, importer) and _within(target, imported):
+            return reason
+    here, there = place_of(source), place_of(target)
+    if here is None or there is None:
+        return None  # reported by the test that every module has a place
+    if there.layer > here.layer:
+        return f"{here.describe()} may not import {there.describe()}, a layer above it"
+    if there.layer == here.layer and there.column != here.column:
+        return (
+            f"{here.describe()} and {there.describe()} are side by side: neither imports the other"
+        )
+    return None
