@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 
 import click
 
 from config.loader import LoadedConfig
-from producers.cli_helpers import config_option, console, errors, load_or_exit
+from producers.cli_helpers import config_option, console, load_or_exit
+from producers.exits import FAILED, USAGE, infrastructure_line, stop
 from producers.factory import open_producer
-from shared.errors import HopsyncError
+from shared.errors import HopsyncError, RunNotFoundError, RunStateError
 from shared.models import RunMeta
 from shared.stores import Stores
 
@@ -25,9 +25,12 @@ def _run(config_path: str | None, run_id: str, approve: bool) -> RunMeta:
     loaded = load_or_exit(config_path)
     try:
         return asyncio.run(_decide(loaded, run_id, approve))
+    except (RunNotFoundError, RunStateError) as error:
+        stop(str(error), USAGE)  # nothing was done: the run is unknown, or not held
     except HopsyncError as error:
-        errors.print(str(error), markup=False, highlight=False)
-        sys.exit(1)
+        if infrastructure_line(error) is not None:
+            raise  # the command group reports it in one line, exit 4
+        stop(f"{'approval' if approve else 'discard'} failed: {error}", FAILED)
 
 
 @click.command()

@@ -1,6 +1,8 @@
 """The `hopsync` command line: check, resync, worker, demo and the simulators.
 
-Exit codes: 0 success, 1 a run or call failed, 2 bad configuration or usage.
+Exit codes (producers.exits): 0 done, nothing failed; 1 some people failed or the run failed;
+2 configuration or usage error; 3 the run is held by safety limits; 4 hopsync could not do its
+job (Redis unreachable, no live worker, timed out).
 """
 
 from __future__ import annotations
@@ -23,6 +25,16 @@ from producers.cli_helpers import (
     load_or_exit,
     print_summary,
 )
+from producers.exits import (
+    EXIT_CODES_HELP,
+    FAILED,
+    HELD,
+    UNAVAILABLE,
+    HopsyncGroup,
+    infrastructure_line,
+    stop,
+    summary_exit_code,
+)
 from producers.ops.dlq import dlq
 from producers.ops.export import export
 from producers.ops.query import query
@@ -31,6 +43,7 @@ from shared.errors import HopsyncError
 from shared.logging import FORMAT_ENV, hide_password, json_from_env
 from shared.metrics import DEFAULT_PORTS, METRICS_PORT_ENV, serve_metrics
 from shared.models import RunMeta
+from shared.presence import Presence
 from shared.stores import Stores
 from shared.worker_launch import fleet_metrics_env, worker_command, worker_env
 
@@ -49,7 +62,7 @@ def metrics_port_option(service: str) -> Callable[[F], F]:
     )
 
 
-@click.group()
+@click.group(cls=HopsyncGroup, epilog=EXIT_CODES_HELP)
 @click.version_option(package_name="hopsync")
 def main() -> None:
     """hopsync keeps Okta profiles and group memberships in step with ChartHop."""
@@ -107,20 +120,36 @@ def resync(
     config_path: str | None, dry_run: bool, wait: bool, as_json: bool, timeout: float
 ) -> None:
     """Resync everyone now (what the daily schedule runs)."""
+    from producers.console import wait_for_summary, wait_for_worker
+
     loaded = load_or_exit(config_path)
     stores = Stores.for_command(loaded)
+    if dry_run:  # a dry run's report is all it is for, and only workers write it
+        wait_for_worker(stores.client, errors)
     try:
         run = asyncio.run(start_resync(loaded, stores, dry_run=dry_run))
     except HopsyncError as error:
-        errors.print(f"resync failed: {error}", markup=False, highlight=False)
-        sys.exit(1)
+        # The producer has marked the run failed, with this reason (see Producer.resync).
+        stop(f"resync failed: {error}", UNAVAILABLE if infrastructure_line(error) else FAILED)
+    held = stores.runs.summary(run.run_id) if run.status == "held" else None
+    if held is not None:
+        print_summary(held, as_json)
+        if not as_json:
+            print_decision_hint(run.run_id)
+        sys.exit(HELD)
     if not wait:
         print_run_started(run, as_json)
+        if not Presence(stores.client).alive():
+            errors.print(
+                "no worker is running: the run's messages wait in Redis until `hopsync worker` "
+                "starts",
+                markup=False,
+                highlight=False,
+            )
         return
-    from producers.console import wait_for_summary
-
     summary = wait_for_summary(stores.runs, run.run_id, timeout_s=timeout)
     print_summary(summary, as_json)
+    sys.exit(summary_exit_code(summary))
 
 
 async def start_resync(loaded: LoadedConfig, stores: Stores, *, dry_run: bool) -> RunMeta:
@@ -129,6 +158,16 @@ async def start_resync(loaded: LoadedConfig, stores: Stores, *, dry_run: bool) -
 
     async with open_producer(loaded, stores) as producer:
         return await producer.resync(dry_run=dry_run)
+
+
+def print_decision_hint(run_id: str) -> None:
+    """How to decide a held run."""
+    console.print(
+        f"nothing was written; decide with `hopsync runs approve {run_id}` "
+        f"or `hopsync runs discard {run_id}`",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def print_run_started(run: RunMeta, as_json: bool) -> None:

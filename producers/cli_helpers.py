@@ -15,6 +15,7 @@ import click
 from rich.console import Console
 
 from config.loader import LoadedConfig, load_config
+from producers.exits import remember_redis_url
 from shared.errors import ConfigError
 from shared.logging import configure_logging
 from shared.models import RunSummary
@@ -50,6 +51,7 @@ def load_or_exit(
         errors.print(str(error), markup=False, highlight=False)
         sys.exit(2)
     configure_logging(loaded.secrets.values(), default_level=log_level)
+    remember_redis_url(loaded.secrets.redis_url)  # to name it if Redis cannot be reached
     return loaded
 
 
@@ -58,6 +60,6 @@ def print_summary(summary: RunSummary, as_json: bool, limit: int | None = 50) ->
     if as_json:
         click.echo(summary.model_dump_json(indent=2))
         return
-    from producers.console import summary_table
+    from producers.console import print_summary_text
 
-    console.print(summary_table(summary, limit=limit))
+    print_summary_text(console, summary, limit=limit)

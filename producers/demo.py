@@ -16,7 +16,7 @@ import fakeredis
 from rich.console import Console
 
 from config.loader import load_config
-from producers.console import summary_table, wait_for_summary
+from producers.console import print_summary_text, wait_for_summary
 from producers.factory import open_producer
 from shared.broker import HopsyncBroker
 from shared.logging import configure_logging
@@ -65,9 +65,9 @@ def _run(
         writes_after_dry = simulation.okta.counters().writes
         real = _resync(runtime, broker, server, dry_run=False)
         if not quiet:
-            out.print(summary_table(dry, limit=8))
+            print_summary_text(out, dry, limit=8)
             out.print(f"Okta writes during the dry run: {writes_after_dry}\n")
-            out.print(summary_table(real, limit=8))
+            print_summary_text(out, real, limit=8)
             out.print(
                 f"Okta writes during the resync: "
                 f"{simulation.okta.counters().writes - writes_after_dry}"

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import structlog
+from redis.exceptions import RedisError
 
 from shared.aggregator import enqueue_aggregator
 from shared.broker import HopsyncBroker
@@ -57,8 +58,33 @@ class Producer:
         """
         run = self.runs.create("resync", dry_run=dry_run, note=note)
         log.info("resync started", run_id=run.run_id, dry_run=dry_run)
-        with paused_gc():
-            return await self._resync(run, dry_run=dry_run)
+        try:
+            with paused_gc():
+                return await self._resync(run, dry_run=dry_run)
+        except Exception as error:
+            self.fail_run(run.run_id, error)
+            raise
+
+    def fail_run(self, run_id: str, error: BaseException) -> None:
+        """Mark a run the producer could not finish as failed, with the reason, and tell people.
+
+        Its summary says FAILED (with what the workers did so far, if anything was enqueued);
+        an aggregator arriving later changes nothing, as the summary is stored once.
+        """
+        reason = f"{type(error).__name__}: {error}"
+        try:
+            meta = self.runs.meta(run_id)
+            failed = meta.model_copy(
+                update={"status": "failed", "note": reason, "finished_at": datetime.now(UTC)}
+            )
+            summary = build_summary(failed, self.runs.outcomes(run_id), datetime.now(UTC))
+            self.runs.save_summary(summary)
+            self.runs.save_meta(failed)
+            self.broker.enqueue(notify_message(run_id))
+        except RedisError as store_error:  # Redis itself is what failed: the janitor ends it
+            log.error("run failed and could not be marked", run_id=run_id, error=str(store_error))
+            return
+        log.info("run marked failed", run_id=run_id, reason=reason)  # the caller reports it
 
     async def _resync(self, run: RunMeta, *, dry_run: bool) -> RunMeta:
         started = time.perf_counter()
@@ -150,8 +176,7 @@ class Producer:
         held = run.model_copy(update={"status": "held", "note": "; ".join(reasons)})
         self.runs.save_plan(run.run_id, matched.items)
         outcomes = [*triaged.planned, *matched.outcomes]
-        summary = build_summary(held, outcomes, datetime.now(UTC))
-        self.runs.save_summary(summary.model_copy(update={"status": "held"}))
+        self.runs.save_summary(build_summary(held, outcomes, datetime.now(UTC)))
         self.runs.save_meta(held)
         self.broker.enqueue(notify_message(run.run_id))
         log.warning("resync held by safety limits", run_id=run.run_id, reasons=reasons)

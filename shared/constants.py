@@ -58,6 +58,15 @@ def ratelimit_key(bucket: str) -> str:
 
 INFLIGHT_KEY: Final = f"{PREFIX}:ratelimit:inflight"  # sorted set of leases on in-flight requests
 
+
+def okta_wait_key(bucket: str) -> str:
+    """String: until when (epoch s) the fleet waits for a bucket's next window; expires then."""
+    return f"{PREFIX}:okta-wait:{bucket}"
+
+
+# Worker presence.
+WORKERS_KEY: Final = f"{PREFIX}:workers"  # sorted set: worker process id by last heartbeat
+
 # Dead letters.
 DLQ_INDEX: Final = f"{PREFIX}:dlq"  # sorted set: dead-letter id scored by failure time
 DLQ_MESSAGES: Final = f"{PREFIX}:dlq:messages"  # hash: dead-letter id to JSON record

@@ -170,8 +170,23 @@ class RunStateError(HopsyncError):
     """Raised when a run is asked to do what its state forbids (approve a run that is not held)."""
 
 
-class BrokerUnavailableError(HopsyncError):
+class InfrastructureError(HopsyncError):
+    """Raised when hopsync cannot do its job: Redis unreachable, no live worker, a wait timed out.
+
+    The command line reports it in one line and exits 4.
+    """
+
+
+class BrokerUnavailableError(InfrastructureError):
     """Raised when Redis cannot be reached to enqueue or read messages."""
+
+
+class NoWorkerError(InfrastructureError):
+    """Raised when a run waits for workers and none has been alive for a while."""
+
+
+class WaitTimeoutError(InfrastructureError, TimeoutError):
+    """Raised when a run is still going at the end of the time a command may wait for it."""
 
 
 class MissingGroupError(HopsyncError):

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 RunKind = Literal["resync", "live", "replay"]
-RunStatus = Literal["running", "aggregating", "completed", "held", "discarded"]
+RunStatus = Literal["running", "aggregating", "completed", "held", "discarded", "failed"]
 OutcomeStatus = Literal[
     "unchanged", "updated", "created", "unmatched", "conflict", "deferred", "failed", "held"
 ]
@@ -129,6 +129,12 @@ class RunSummary(Model):
     okta_writes: int
     groups_created: list[str] = Field(default_factory=list)
     changes: list[PersonOutcome] = Field(default_factory=list)
+    reason: str = ""  # why a run failed, or why it is held
+
+    @property
+    def failed_people(self) -> int:
+        """How many people failed (their messages are in the dead-letter queue)."""
+        return self.counts.get("failed", 0)
 
     @property
     def changed(self) -> bool:

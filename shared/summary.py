@@ -11,13 +11,17 @@ from datetime import datetime
 
 from shared.models import OUTCOME_STATUSES, PersonOutcome, RunMeta, RunSummary
 
+_KEPT = ("held", "failed", "discarded")  # statuses a summary keeps from its run
 _ORDER = {status: index for index, status in enumerate(OUTCOME_STATUSES)}
 
 
 def build_summary(
     meta: RunMeta, outcomes: Iterable[PersonOutcome], finished_at: datetime
 ) -> RunSummary:
-    """Count the outcomes by status and keep every one that is not "unchanged"."""
+    """Count the outcomes by status and keep every one that is not "unchanged".
+
+    A held or failed run keeps its status, and its note as the reason; any other is completed.
+    """
     listed = list(outcomes)
     counts = Counter(outcome.status for outcome in listed)
     changes = sorted(
@@ -28,7 +32,8 @@ def build_summary(
         run_id=meta.run_id,
         kind=meta.kind,
         dry_run=meta.dry_run,
-        status="completed",
+        status=meta.status if meta.status in _KEPT else "completed",
+        reason=meta.note if meta.status in _KEPT else "",
         created_at=meta.created_at,
         finished_at=finished_at,
         duration_s=round((finished_at - meta.created_at).total_seconds(), 3),
@@ -39,15 +44,31 @@ def build_summary(
     )
 
 
+def status_words(summary: RunSummary) -> str:
+    """The run's status as the first words of its summary: ``COMPLETED with 3 failed``, ``HELD``."""
+    if summary.status == "completed":
+        failed = summary.failed_people
+        return f"COMPLETED with {failed} failed" if failed else "COMPLETED"
+    if summary.status == "held":
+        return "HELD by safety limits"
+    return summary.status.upper()
+
+
 def headline(summary: RunSummary) -> str:
-    """One line: the run, whether it was dry, and its counts."""
+    """One line: the status in words, the run, whether it was dry, its counts and its writes.
+
+    A held or discarded run wrote nothing: its counts are what it would do, said as such.
+    """
     counts = ", ".join(f"{count} {status}" for status, count in summary.counts.items() if count)
     dry = "DRY RUN " if summary.dry_run else ""
-    verb = "would make" if summary.dry_run else "made"
-    return (
-        f"{dry}{summary.kind} {summary.run_id}: {counts or 'nobody'}"
-        f" ({verb} {summary.okta_writes} Okta write(s))"
-    )
+    unapplied = summary.dry_run or summary.status in ("held", "discarded", "failed")
+    if summary.status in ("held", "discarded"):
+        writes = f"would make {summary.okta_writes} Okta write(s); nothing was written"
+    else:
+        writes = f"{'would make' if unapplied else 'made'} {summary.okta_writes} Okta write(s)"
+    line = f"{status_words(summary)}: {dry}{summary.kind} {summary.run_id}: {counts or 'nobody'}"
+    line += f" ({writes})"
+    return f"{line}; {summary.reason}" if summary.reason else line
 
 
 def describe(outcome: PersonOutcome, *, compact: bool = False) -> str:

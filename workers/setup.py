@@ -11,7 +11,7 @@ from dramatiq.middleware import Middleware
 
 from config.loader import LoadedConfig
 from shared.broker import HopsyncBroker, build_broker
-from workers.middleware import ApiClients, DeadLetters, OktaMetrics
+from workers.middleware import ApiClients, DeadLetters, OktaMetrics, WorkerPresence
 from workers.middleware.fleet_metrics import FleetPrometheus
 from workers.runtime import Runtime, install
 
@@ -30,7 +30,10 @@ def setup_worker(
     """
     runtime = Runtime.create(loaded, client, async_redis)
     install(runtime)
-    middleware: list[Middleware] = [DeadLetters(), OktaMetrics()]
+    beats = client or redis.Redis.from_url(
+        loaded.secrets.redis_url, socket_timeout=2, socket_connect_timeout=2
+    )
+    middleware: list[Middleware] = [DeadLetters(), OktaMetrics(), WorkerPresence(beats)]
     if prometheus:
         middleware.insert(0, FleetPrometheus())
     broker = build_broker(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ from rich.table import Table
 from config.loader import LoadedConfig
 from producers.cli_helpers import config_option, console, load_or_exit, print_summary
 from producers.console import wait_for_summary
+from producers.exits import DONE, UNAVAILABLE, HopsyncGroup, infrastructure_line, summary_exit_code
 from producers.factory import open_producer
 from producers.ops.durations import Duration
 from producers.ops.output import clip, fail, say, stamp
@@ -31,7 +33,7 @@ from shared.stores import Stores
 NOT_FOUND = "not in the dead-letter queue (already replayed or purged)"
 
 
-@click.group()
+@click.group(cls=HopsyncGroup)
 def dlq() -> None:
     """Dead letters: messages that failed for good, kept until replayed or purged."""
 
@@ -120,7 +122,10 @@ def replay_letters(
     as_json: bool,
     timeout: float,
 ) -> None:
-    """Enqueue dead letters again: sync letters as ONE new run of kind "replay", read fresh."""
+    """Enqueue dead letters again: sync letters as ONE new run of kind "replay", read fresh.
+
+    With --wait, exits with the replay run's code (1 when people failed again).
+    """
     if bool(letter_ids) == replay_all:
         raise click.UsageError("name the dead letters to replay, or pass --all (not both)")
     loaded = load_or_exit(config_path)
@@ -132,14 +137,17 @@ def replay_letters(
         try:
             run = asyncio.run(_enqueue(loaded, stores, plan))
         except (HopsyncError, redis.RedisError) as error:
-            fail(f"replay failed: {error}; letters not yet enqueued stay in the queue: retry")
-    summary = _await(stores, run, timeout) if wait and run is not None else None
+            code = UNAVAILABLE if infrastructure_line(error) else 1
+            kept = "letters not yet enqueued stay in the queue: retry"
+            fail(f"replay failed: {infrastructure_line(error) or error}; {kept}", code)
+    summary = wait_for_summary(stores.runs, run.run_id, timeout_s=timeout) if wait and run else None
     if as_json:
         click.echo(json.dumps(replay_report(plan, missing, run, summary, dry_run), indent=2))
-        return
-    _print_replay(plan, missing, run, dry_run)
-    if summary is not None:
-        print_summary(summary, as_json=False)
+    else:
+        _print_replay(plan, missing, run, dry_run)
+        if summary is not None:
+            print_summary(summary, as_json=False)
+    sys.exit(summary_exit_code(summary) if summary is not None else DONE)
 
 
 def pick(store: DeadLetterStore, ids: tuple[str, ...]) -> tuple[list[DeadLetter], list[str]]:
@@ -159,13 +167,6 @@ def pick(store: DeadLetterStore, ids: tuple[str, ...]) -> tuple[list[DeadLetter]
 async def _enqueue(loaded: LoadedConfig, stores: Stores, plan: ReplayPlan) -> RunMeta | None:
     async with open_producer(loaded, stores) as making:
         return await replay(plan, making, stores.dead_letters)
-
-
-def _await(stores: Stores, run: RunMeta, timeout: float) -> RunSummary:
-    try:
-        return wait_for_summary(stores.runs, run.run_id, timeout_s=timeout)
-    except TimeoutError as error:
-        fail(str(error))
 
 
 def replay_report(

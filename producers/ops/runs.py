@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from datetime import datetime
 
@@ -12,9 +13,11 @@ from rich.table import Table
 
 from producers.approval import approve, discard
 from producers.cli_helpers import config_option, console, load_or_exit, print_summary
+from producers.exits import USAGE, HopsyncGroup, exit_code, summary_exit_code
 from producers.ops.output import fail, say, stamp
 from shared.errors import RunNotFoundError
 from shared.models import OUTCOME_STATUSES, RunKind, RunMeta, RunStatus
+from shared.presence import Presence
 from shared.runs import RunStore
 from shared.stores import Stores
 
@@ -37,7 +40,7 @@ class RunRow(BaseModel):
     note: str = ""
 
 
-@click.group(invoke_without_command=True)
+@click.group(cls=HopsyncGroup, invoke_without_command=True)
 @config_option
 @click.option(
     "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Runs to list."
@@ -52,10 +55,19 @@ def runs(ctx: click.Context, config_path: str | None, limit: int, as_json: bool)
     rows = [run_row(store, meta, tally=False) for meta in store.recent(limit)]
     if as_json:
         click.echo(json.dumps([row.model_dump(mode="json") for row in rows], indent=2))
-    elif rows:
+        return
+    if rows:
         console.print(history_table(rows))
     else:
         say("no runs kept (a run expires runs_ttl_days after it starts)")
+    say(workers_line(Presence(store.client).alive()))
+
+
+def workers_line(alive: int) -> str:
+    """How many worker processes are alive, and what none means."""
+    if alive == 0:
+        return "workers: none alive; runs wait in Redis until `hopsync worker` starts"
+    return f"workers: {alive} process(es) alive"
 
 
 def run_row(store: RunStore, meta: RunMeta, *, tally: bool) -> RunRow:
@@ -119,27 +131,31 @@ def history_table(rows: list[RunRow]) -> Table:
 @click.argument("run_id")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def show(config_path: str | None, run_id: str, as_json: bool) -> None:
-    """A run's summary with every change; for a run still going, its progress and counts so far."""
+    """A run's summary with every change; for a run still going, its progress and counts so far.
+
+    Exits with the run's code: 0 completed with nothing failed (or still going), 1 people failed
+    or the run failed, 3 held.
+    """
     store = Stores.for_command(load_or_exit(config_path)).runs
     try:
         meta = store.meta(run_id)
     except RunNotFoundError as error:
-        fail(str(error))
+        fail(str(error), USAGE)
     summary = store.summary(run_id)
     if summary is not None:
-        if meta.status == "held" and not as_json:
-            say(f"HELD by safety limits: {meta.note}")
-            say(f"decide with `hopsync runs approve {run_id}` or `hopsync runs discard {run_id}`")
         print_summary(summary, as_json, limit=None)
-        return
+        if meta.status == "held" and not as_json:
+            say(f"decide with `hopsync runs approve {run_id}` or `hopsync runs discard {run_id}`")
+        sys.exit(summary_exit_code(summary))
     row = run_row(store, meta, tally=True)
     if as_json:
         click.echo(row.model_dump_json(indent=2))
-        return
+        sys.exit(exit_code(row.status, row.counts.get("failed", 0)))
     dry = " (dry run)" if row.dry_run else ""
     done = format_progress(row.done, row.expected)
-    say(f"run {run_id} ({row.kind}{dry}) is {row.status}: {done}")
+    say(f"{row.status.upper()}: run {run_id} ({row.kind}{dry}): {done}")
     say(f"so far: {format_counts(row.counts) or 'nothing yet'}")
+    sys.exit(exit_code(row.status, row.counts.get("failed", 0)))
 
 
 runs.add_command(approve)

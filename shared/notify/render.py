@@ -23,9 +23,9 @@ _PARTIAL_ENTITY = re.compile(r"&[a-z]*$")
 
 
 def label(summary: RunSummary) -> str:
-    """ "HELD ", "DRY RUN " or "" to put before a run's name."""
-    if summary.status == "held":
-        return "HELD "
+    """ "HELD ", "FAILED ", "DRY RUN " or "" to put before a run's name."""
+    if summary.status in ("held", "failed"):
+        return f"{summary.status.upper()} "
     return "DRY RUN " if summary.dry_run else ""
 
 
@@ -48,6 +48,8 @@ def notes(summary: RunSummary) -> list[str]:
             f"`hopsync runs approve {summary.run_id}` or drop it with "
             f"`hopsync runs discard {summary.run_id}`."
         )
+    if summary.status == "failed":
+        found.append(f"This run failed: {summary.reason or 'see the logs'}.")
     return found
 
 
@@ -65,8 +67,8 @@ def _groups_line(summary: RunSummary) -> str:
 
 
 def _title(summary: RunSummary) -> str:
-    # headline() already says DRY RUN; only a held run needs a word more.
-    return ("HELD " if summary.status == "held" else "") + headline(summary)
+    # headline() starts with the run's status in words and says DRY RUN.
+    return headline(summary)
 
 
 # --- email ---------------------------------------------------------------------------------

@@ -10,7 +10,9 @@ the answer's reading into the window.
 from __future__ import annotations
 
 import asyncio
+import math
 import random
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -20,7 +22,7 @@ import redis.asyncio as aioredis
 import structlog
 from redis.exceptions import RedisError
 
-from shared.constants import INFLIGHT_KEY, ratelimit_key
+from shared.constants import INFLIGHT_KEY, okta_wait_key, ratelimit_key
 from shared.errors import BrokerUnavailableError, BudgetDeferredError
 from shared.okta import budget
 from shared.okta.budget import Decision, WaitReason
@@ -164,6 +166,7 @@ class RedisRateLimiter:
         self._max_wait_s = max_wait_s
         self._sleep = sleep
         self._rand = rand
+        self._published: dict[str, float] = {}  # bucket -> the wait last published
 
     def __repr__(self) -> str:
         return (
@@ -205,11 +208,27 @@ class RedisRateLimiter:
                 self.stats.admitted += 1
                 return member
             if _parks(decision):
-                raise BudgetDeferredError(bucket, await self._park(bucket, clock.now()))
+                delay = await self._park(bucket, clock.now())
+                await self._publish_wait(bucket, delay)
+                raise BudgetDeferredError(bucket, delay)
+            if decision.reason == "budget":
+                await self._publish_wait(bucket, decision.wait_s)
             pause = pause_for(decision, self._rand, self._max_wait_s, refusals)
             self.stats.record_wait(str(decision.reason), pause)
             await self._sleep(pause)
             refusals += 1
+
+    async def _publish_wait(self, bucket: str, wait_s: float) -> None:
+        """Tell the operator's commands until when the fleet waits for this bucket's window."""
+        until = time.time() + wait_s
+        if until <= self._published.get(bucket, 0.0) + 0.5:
+            return  # already told, or told a later moment
+        self._published[bucket] = until
+        ttl = max(1, math.ceil(wait_s) + 1)
+        try:
+            await self._redis.set(okta_wait_key(bucket), repr(until), ex=ttl)
+        except RedisError as error:  # only a status: the wait itself goes on
+            log.debug("okta_wait_not_published", bucket=bucket, error=type(error).__name__)
 
     async def _park(self, bucket: str, now: float) -> float:
         """Seconds until the window of this message's ticket opens, plus jitter."""

@@ -48,15 +48,15 @@ def world(tmp_path: Path, redis_url: str) -> Iterator[World]:
         recorder.assert_clean()
 
 
-def resync(simulation: Simulation, *args: str) -> RunSummary:
-    """Run `hopsync resync --wait --json` against a simulation and return the summary."""
+def resync(simulation: Simulation, *args: str, code: int = 0) -> RunSummary:
+    """Run `hopsync resync --wait --json`, require exit ``code``, and return the summary."""
     result = CliRunner().invoke(
         main,
         ["resync", "--wait", "--json", "--timeout", "90", *args],
         env=simulation.env,
         catch_exceptions=False,
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == code, result.output
     return RunSummary.model_validate(json.loads(result.stdout))
 
 

@@ -171,7 +171,7 @@ def test_a_message_that_fails_for_good_is_dead_lettered_counted_and_the_run_comp
     )
     victim = sorted(sim.charthop.people)[3]
     victim_login.append(sim.charthop.people[victim]["contact"]["workEmail"])
-    summary = resync(sim)
+    summary = resync(sim, code=1)  # someone failed: exit 1
     assert summary.counts["failed"] == 1
     failed = next(o for o in summary.changes if o.status == "failed")
     assert failed.key == victim

@@ -22,12 +22,23 @@ SAFETY = {
 
 
 def start_held(sim: Simulation) -> RunSummary:
+    """`hopsync resync --json` of a run past a limit: exit 3 and the held summary at once."""
     result = CliRunner().invoke(main, ["resync", "--json"], env=sim.env, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    run_id = json.loads(result.stdout)["run_id"]
-    summary = wait_for_summary(store(sim), run_id, timeout_s=30)
+    assert result.exit_code == 3, result.output
+    summary = RunSummary.model_validate(json.loads(result.stdout))
     assert summary.status == "held"
+    assert summary == wait_for_summary(store(sim), summary.run_id, timeout_s=30)
     return summary
+
+
+def test_a_held_run_waited_for_is_told_as_held_and_exits_3(world: World) -> None:
+    sim = world(people=200, existing=1.0, drifted=0.4, missing_groups=0, config=SAFETY)
+    result = CliRunner().invoke(main, ["resync", "--wait"], env=sim.env, catch_exceptions=False)
+    assert result.exit_code == 3, result.output
+    assert result.stdout.startswith("HELD by safety limits: resync")
+    assert "nothing was written" in result.stdout and " made " not in result.stdout
+    assert "hopsync runs approve" in result.stdout
+    assert sim.okta.counters().writes == 0
 
 
 def store(sim: Simulation) -> RunStore:
@@ -50,7 +61,7 @@ def test_a_run_past_a_limit_is_held_with_its_plan_and_writes_nothing(world: Worl
 def test_an_approved_run_applies_its_plan_after_re_reading_current_data(world: World) -> None:
     sim = world(people=200, existing=1.0, drifted=0.4, missing_groups=1, config=SAFETY)
     held = start_held(sim)
-    result = CliRunner().invoke(approve, [held.run_id], env=sim.env, catch_exceptions=False)
+    result = CliRunner().invoke(main, ["runs", "approve", held.run_id], env=sim.env)
     assert result.exit_code == 0, result.output
     done = wait_for_summary(store(sim), held.run_id, timeout_s=60)
     assert done.status == "completed"
@@ -64,8 +75,8 @@ def test_a_discarded_run_writes_nothing_and_cannot_be_approved_after(world: Worl
     held = start_held(sim)
     assert CliRunner().invoke(discard, [held.run_id], env=sim.env).exit_code == 0
     assert store(sim).meta(held.run_id).status == "discarded"
-    again = CliRunner().invoke(approve, [held.run_id], env=sim.env)
-    assert again.exit_code == 1
+    again = CliRunner().invoke(main, ["runs", "approve", held.run_id], env=sim.env)
+    assert again.exit_code == 2
     assert "is discarded and holds nothing" in again.output
     assert sim.okta.counters().writes == 0
 

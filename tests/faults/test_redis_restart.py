@@ -40,6 +40,7 @@ from shared import constants
 from shared.broker import build_broker
 from shared.deadletters import DeadLetterStore
 from shared.errors import TransportError
+from shared.models import RunMeta, RunSummary
 from sim.charthop import send_event
 from sim.harness import WEBHOOK_SECRET, free_port
 from tests.faults.conftest import Arena, Build, assert_ended_as_undisturbed
@@ -83,7 +84,15 @@ def test_a_redis_restart_mid_run_loses_no_one_and_creates_no_one_twice(
     world = arena(people=PEOPLE, existing=0.5, drifted=0.5)
     before = {user.login.casefold() for user in world.sim.okta.users()}
     workers = world.wait_for_workers(2)
-    run = world.start_run()
+    # The run is started by `hopsync resync --wait`, which must ride the restart out too.
+    waiter = subprocess.Popen(
+        [sys.executable, "-m", "producers.cli", "resync", "--wait", "--json", "--timeout", "120"],
+        env={**os.environ, **world.sim.env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    run = newest_run(world, timeout_s=60)
     done_at_kill = world.wait_for_progress(run.run_id, PEOPLE // 5)
     killed_at = time.monotonic()
     down_s = redis_server.restart(OUTAGE_S)
@@ -98,8 +107,12 @@ def test_a_redis_restart_mid_run_loses_no_one_and_creates_no_one_twice(
         pytest.fail(f"no summary: {recorded} of {expected} outcomes; Dramatiq's keys {backlog}")
     recovered_s = time.monotonic() - killed_at
 
+    out, err = waiter.communicate(timeout=60)
+    assert waiter.returncode == 0, err
+    assert RunSummary.model_validate_json(out) == summary
+    assert "Traceback" not in err
     assert done_at_kill < PEOPLE, "the restart landed after the run had finished"
-    assert sum(summary.counts.values()) == run.expected == PEOPLE
+    assert sum(summary.counts.values()) == world.runs.meta(run.run_id).expected == PEOPLE
     assert len({o.key for o in world.runs.outcomes(run.run_id)}) == PEOPLE
     failed = [(o.key, o.reason) for o in summary.changes if o.status == "failed"]
     assert failed == []
@@ -112,6 +125,17 @@ def test_a_redis_restart_mid_run_loses_no_one_and_creates_no_one_twice(
         f" outcomes again {resumed_s:.1f} s after it was back; summary {recovered_s:.1f} s"
         f" after the kill, run {summary.duration_s:.1f} s in all"
     )
+
+
+def newest_run(world: Arena, timeout_s: float) -> RunMeta:
+    """The run a `hopsync resync` process started, once it is sealed with its count."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        recent = world.runs.recent(1)
+        if recent and world.runs.progress(recent[0].run_id)[1] is not None:
+            return recent[0]
+        time.sleep(0.05)
+    raise AssertionError(f"no sealed run after {timeout_s} s")
 
 
 def test_a_redis_restart_mid_webhook_burst_loses_no_acknowledged_event(

@@ -53,11 +53,11 @@ class ChatReceiver:
         assert len(self.bodies) >= count, f"{len(self.bodies)} chat posts, expected {count}"
 
 
-def cli(world: Arena, outputs: list[str], *args: str) -> str:
+def cli(world: Arena, outputs: list[str], *args: str, code: int = 0) -> str:
     """Run a hopsync command against the world, keep its stdout and stderr; returns stdout."""
     env = {**world.sim.env, "HOPSYNC_LOG": "DEBUG"}
     result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == code, result.output
     outputs += [result.stdout, result.stderr]
     return result.stdout
 
@@ -105,7 +105,9 @@ def test_no_secret_appears_in_logs_output_redis_dead_letters_or_chat(
         outputs: list[str] = []
         cli(world, outputs, "check")
         cli(world, outputs, "resync", "--dry-run", "--wait", "--json", "--timeout", "90")
-        real = json.loads(cli(world, outputs, "resync", "--wait", "--json", "--timeout", "90"))
+        real = json.loads(
+            cli(world, outputs, "resync", "--wait", "--json", "--timeout", "90", code=1)
+        )
         assert real["counts"]["failed"] == 1  # errors really exist to leak from
         chat.wait_for(2)
         letters = DeadLetterStore(world.runs.client).entries()
@@ -113,7 +115,7 @@ def test_no_secret_appears_in_logs_output_redis_dead_letters_or_chat(
         cli(world, outputs, "dlq", "list")
         cli(world, outputs, "dlq", "show", letters[0].id)
         cli(world, outputs, "runs")
-        cli(world, outputs, "runs", "show", real["run_id"])
+        cli(world, outputs, "runs", "show", real["run_id"], code=1)
         for file_format in ("csv", "json"):
             out = tmp_path / f"export.{file_format}"
             cli(world, outputs, "export", "--out", str(out), "--format", file_format)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from shared.models import FieldChange, PersonOutcome, RunMeta
-from shared.summary import build_summary, render_text
+from shared.summary import build_summary, headline, render_text
 
 START = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
 
@@ -48,10 +48,32 @@ def test_every_change_is_listed_and_unchanged_people_are_not() -> None:
 
 def test_a_dry_run_is_labelled_as_such() -> None:
     text = render_text(build_summary(meta(dry_run=True), OUTCOMES, START))
-    assert text.startswith("DRY RUN")
+    assert text.startswith("COMPLETED with 1 failed: DRY RUN")
     assert "would make 3 Okta write(s)" in text
 
 
 def test_a_long_list_says_how_to_see_the_rest() -> None:
     text = render_text(build_summary(meta(), OUTCOMES, START), limit=1)
     assert "and 2 more: hopsync runs show resync-1" in text
+
+
+def test_a_completed_run_says_how_many_people_failed_first() -> None:
+    text = render_text(build_summary(meta(), OUTCOMES, START))
+    assert text.startswith("COMPLETED with 1 failed: resync resync-1: 1 failed, 1 updated")
+
+
+def test_a_held_run_is_never_told_as_applied() -> None:
+    built = build_summary(meta(), OUTCOMES, START)
+    held = built.model_copy(update={"status": "held", "reason": "3 updates planned, limit 1"})
+    line = headline(held)
+    assert line.startswith("HELD by safety limits: resync resync-1:")
+    assert "(would make 3 Okta write(s); nothing was written)" in line
+    assert " made " not in line
+    assert line.endswith("; 3 updates planned, limit 1")
+
+
+def test_a_failed_run_says_so_and_why() -> None:
+    built = build_summary(meta(), [], START)
+    failed = built.model_copy(update={"status": "failed", "reason": "Okta answered 401"})
+    assert headline(failed).startswith("FAILED: resync resync-1: nobody")
+    assert headline(failed).endswith("; Okta answered 401")

@@ -30,3 +30,10 @@ def ok(env: Mapping[str, str], *args: str) -> str:
     result = invoke(env, *args)
     assert result.exit_code == 0, result.output
     return result.stdout
+
+
+def expect(env: Mapping[str, str], code: int, *args: str) -> str:
+    """Run `hopsync ARGS`, require exit ``code``, and return its standard output."""
+    result = invoke(env, *args)
+    assert result.exit_code == code, (result.exit_code, result.output)
+    return result.stdout

@@ -18,7 +18,7 @@ from aiohttp.typedefs import Handler
 from shared.models import RunSummary
 from sim.harness import Simulation, WorkerFleet, start_simulation
 from tests.contract.validator import ContractRecorder
-from tests.producers.ops.support import ok
+from tests.producers.ops.support import expect, ok
 
 pytestmark = pytest.mark.slow
 
@@ -100,11 +100,18 @@ def test_a_replay_after_the_outage_is_fixed_creates_the_person_and_empties_the_q
         if rules.match_value(person) and not rules.starts_in_future(person)
     )
     outage.login = victim["contact"]["workEmail"]
-    first = RunSummary.model_validate_json(ok(sim.env, "resync", "--wait", "--json"))
-    assert first.counts["failed"] == 1
+    # A run in which someone failed exits 1, and its summary says so first.
+    first = RunSummary.model_validate_json(expect(sim.env, 1, "resync", "--wait", "--json"))
+    assert (first.status, first.counts["failed"]) == ("completed", 1)
+    assert expect(sim.env, 1, "runs", "show", first.run_id).startswith("COMPLETED with 1 failed")
     [letter] = json.loads(ok(sim.env, "dlq", "list", "--json"))
     assert letter["person_id"] == victim["id"] and letter["run_id"] == first.run_id
     assert "OktaServerError" in letter["error"]
+
+    # A replay in which the person fails again exits 1 too; the letter is back in the queue.
+    again = json.loads(expect(sim.env, 1, "dlq", "replay", "--all", "--wait", "--json"))
+    assert again["summary"]["counts"]["failed"] == 1
+    [letter] = json.loads(ok(sim.env, "dlq", "list", "--json"))
 
     outage.on = False
     report = json.loads(ok(sim.env, "dlq", "replay", "--all", "--wait", "--json"))
@@ -117,6 +124,7 @@ def test_a_replay_after_the_outage_is_fixed_creates_the_person_and_empties_the_q
     assert "nothing to replay" in ok(sim.env, "dlq", "replay", "--all")
     history = json.loads(ok(sim.env, "runs", "--json"))
     assert [(row["kind"], row["status"]) for row in history] == [
+        ("replay", "completed"),
         ("replay", "completed"),
         ("resync", "completed"),
     ]

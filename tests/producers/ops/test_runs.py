@@ -16,7 +16,7 @@ from shared.models import PersonOutcome, RunSummary
 from shared.runs import RunStore
 from shared.summary import build_summary
 from sim.harness import Simulation, start_simulation
-from tests.producers.ops.support import invoke, ok
+from tests.producers.ops.support import expect, invoke, ok
 
 
 @pytest.fixture
@@ -100,9 +100,13 @@ def test_an_empty_history_says_so(sim: Simulation) -> None:
 
 def test_show_prints_a_finished_runs_whole_summary(sim: Simulation, store: RunStore) -> None:
     done = finished_resync(store)
-    shown = RunSummary.model_validate_json(ok(sim.env, "runs", "show", done.run_id, "--json"))
+    # One person failed: `runs show` exits 1, as the run's own command did.
+    shown = RunSummary.model_validate_json(
+        expect(sim.env, 1, "runs", "show", done.run_id, "--json")
+    )
     assert shown == done
-    table = ok(sim.env, "runs", "show", done.run_id)
+    table = expect(sim.env, 1, "runs", "show", done.run_id)
+    assert table.startswith("COMPLETED with 1 failed")
     assert "Person p1" in table and "Person p2" in table
 
 
@@ -114,11 +118,11 @@ def test_show_of_a_run_still_going_gives_its_progress_and_counts_so_far(
     assert (report["status"], report["done"], report["expected"]) == ("running", 2, 4)
     assert report["counts"] == {"updated": 1, "unchanged": 1}
     text = ok(sim.env, "runs", "show", run_id)
-    assert f"run {run_id} (resync (dry run)) is running: 2/4 done" in text
+    assert f"RUNNING: run {run_id} (resync (dry run)): 2/4 done" in text
     assert "so far: 1 updated, 1 unchanged" in text
 
 
-def test_show_of_an_unknown_run_exits_1_naming_it(sim: Simulation) -> None:
+def test_show_of_an_unknown_run_is_a_usage_error_naming_it(sim: Simulation) -> None:
     result = invoke(sim.env, "runs", "show", "resync-nope")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "no run 'resync-nope'" in result.stderr

@@ -52,7 +52,7 @@ def test_a_run_is_told_by_email_and_chat(
     kinds = [block["type"] for block in post["blocks"]]
     assert kinds == ["header", "section", "section", "context"]
     assert post["blocks"][2]["text"]["text"].count("• [updated]") == 10
-    assert post["text"].startswith("resync resync-1: 60 updated, 3 unchanged")
+    assert post["text"].startswith("COMPLETED: resync resync-1: 60 updated, 3 unchanged")
 
 
 def test_a_dry_run_arrives_labelled_in_the_email_and_the_chat(
@@ -66,7 +66,7 @@ def test_a_dry_run_arrives_labelled_in_the_email_and_the_chat(
     assert "This was a dry run" in received.body("text/html")
     [post] = chat.posts
     assert post["blocks"][0]["text"]["text"] == "hopsync: DRY RUN resync resync-1"
-    assert post["text"].startswith("DRY RUN resync resync-1")
+    assert post["text"].startswith("COMPLETED: DRY RUN resync resync-1")
 
 
 def test_a_name_with_markup_arrives_escaped_in_the_html_part(

@@ -34,7 +34,7 @@ def test_a_dry_run_is_labelled_in_the_subject_and_both_bodies() -> None:
     assert subject(summary).startswith("[hopsync] DRY RUN resync resync-1")
     assert plain.startswith("This was a dry run: nothing was written to Okta.")
     assert "DRY RUN resync resync-1" in plain and "would make 1 Okta write(s)" in plain
-    assert "<h2>DRY RUN resync resync-1" in rich and "This was a dry run" in rich
+    assert "<h2>COMPLETED: DRY RUN resync resync-1" in rich and "This was a dry run" in rich
 
 
 def test_a_held_run_says_how_to_approve_or_discard_it() -> None:
@@ -95,13 +95,13 @@ def test_the_chat_post_has_a_header_count_fields_changes_and_a_pointer() -> None
     lines = listing["text"]["text"].split("\n")
     assert len(lines) == 10 and lines[0].startswith("• [updated] Person 0 &lt;person0@")
     assert context["elements"][0]["text"] == "... and 5 more: hopsync runs show resync-1"
-    assert payload["text"].startswith("resync resync-1: 15 updated, 2 unchanged")
+    assert payload["text"].startswith("COMPLETED: resync resync-1: 15 updated, 2 unchanged")
 
 
 def test_a_dry_run_is_labelled_in_the_chat_header_text_and_a_note() -> None:
     payload = chat_payload(run_summary([outcome(1)], dry_run=True))
     assert payload["blocks"][0]["text"]["text"] == "hopsync: DRY RUN resync resync-1"
-    assert payload["text"].startswith("DRY RUN resync resync-1")
+    assert payload["text"].startswith("COMPLETED: DRY RUN resync resync-1")
     notes = payload["blocks"][2]["text"]["text"]
     assert notes == "This was a dry run: nothing was written to Okta."
 

@@ -1,0 +1,110 @@
+"""Waiting for a run: why it waits, no worker noticed, Redis away ridden out then given up on."""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import redis
+from click.testing import CliRunner
+from rich.console import Console
+
+from producers import console as waiting
+from producers.cli import main
+from shared import constants
+from shared.errors import BrokerUnavailableError
+from shared.models import RunSummary
+from shared.presence import Presence
+from shared.runs import RunStore
+from shared.summary import build_summary
+from sim.harness import Simulation, free_port, start_simulation
+
+
+@pytest.fixture
+def sim(tmp_path: Path, redis_url: str) -> Iterator[Simulation]:
+    simulation = start_simulation(tmp_path, redis_url, people=30, drifted=0.5)
+    yield simulation
+    simulation.close()
+
+
+def test_wait_with_no_worker_exits_4_saying_so(
+    sim: Simulation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(waiting, "NO_WORKER_S", 1.0)
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["resync", "--wait"], env=sim.env)
+    assert result.exit_code == 4, result.output
+    assert time.monotonic() - started < 15
+    [line] = result.stderr.strip().splitlines()
+    assert "no worker is running" in line and "start `hopsync worker`" in line
+    assert "Traceback" not in result.output
+
+
+def test_a_dry_run_with_no_worker_exits_4_and_starts_nothing(
+    sim: Simulation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(waiting, "NO_WORKER_S", 1.0)
+    result = CliRunner().invoke(main, ["resync", "--dry-run"], env=sim.env)
+    assert result.exit_code == 4, result.output
+    assert "no worker is running" in result.stderr and "nothing was started" in result.stderr
+    assert json.loads(CliRunner().invoke(main, ["runs", "--json"], env=sim.env).stdout) == []
+
+
+def test_runs_says_how_many_workers_are_alive(sim: Simulation, client: redis.Redis) -> None:
+    assert "workers: none alive" in CliRunner().invoke(main, ["runs"], env=sim.env).stdout
+    Presence(client).beat("host:1")
+    Presence(client).beat("host:2")
+    assert "workers: 2 process(es) alive" in CliRunner().invoke(main, ["runs"], env=sim.env).stdout
+
+
+def finish_later(store: RunStore, run_id: str, after_s: float) -> threading.Thread:
+    """Store the run's summary after a while, as the aggregator would."""
+
+    def finish() -> None:
+        time.sleep(after_s)
+        store.save_summary(build_summary(store.meta(run_id), [], datetime.now().astimezone()))
+
+    thread = threading.Thread(target=finish, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_without_a_terminal_a_line_every_few_seconds_says_why_it_waits(
+    client: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(waiting, "LINE_EVERY_S", 0.3)
+    store = RunStore(client)
+    run = store.create("resync")
+    store.seal(run.run_id, 10)
+    Presence(client).beat("host:1")
+    until = time.time() + 30
+    client.set(constants.okta_wait_key("user-update"), repr(until), ex=30)
+    out = io.StringIO()
+    finish_later(store, run.run_id, 1.5)
+    summary = waiting.wait_for_summary(
+        store, run.run_id, console=Console(file=out, width=80), poll_s=0.05
+    )
+    assert isinstance(summary, RunSummary)
+    lines = out.getvalue().splitlines()
+    clock = datetime.fromtimestamp(until).strftime("%H:%M:%S")
+    expected = (
+        f"run {run.run_id}: 0/10 done; waiting for Okta's rate limit (user writes) until {clock}"
+    )
+    assert len(lines) >= 2 and set(lines) == {expected}
+
+
+def test_redis_away_past_the_grace_ends_the_wait_naming_redis(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(waiting, "REDIS_GRACE_S", 1.0)
+    store = RunStore(redis.Redis(port=free_port(), socket_connect_timeout=0.2))
+    started = time.monotonic()
+    with pytest.raises(BrokerUnavailableError, match="Redis has not answered for"):
+        waiting.wait_for_summary(store, "resync-x", console=Console(file=io.StringIO()), poll_s=0.1)
+    assert time.monotonic() - started < 10
