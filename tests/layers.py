@@ -62,6 +62,7 @@ LAYERS: tuple[Layer, ...] = (
                 "shared.redis_client",
                 "shared.broker",
                 "shared.runs",
+                "shared.presence",
                 "shared.deadletters",
                 "shared.aggregator",
                 "shared.stores",
