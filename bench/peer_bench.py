@@ -63,7 +63,7 @@ except ModuleNotFoundError as missing:  # pragma: no cover - depends on the envi
     ) from missing
 
 from shared.logging import configure_logging
-from shared.okta import DEFAULT_LIMITS, OktaClient, OktaClientSettings, RedisRateLimiter
+from shared.okta import DEFAULT_LIMITS, OktaClient, OktaClientSettings, Policy, RedisRateLimiter
 from shared.okta.buckets import USER_UPDATE
 from sim.okta import FakeOkta, FakeOktaSettings, create_app
 from sim.server import BackgroundServer
@@ -229,12 +229,12 @@ async def run_sdk(url: str, ids: list[str], args: argparse.Namespace, tally: Tal
 async def run_hopsync(url: str, ids: list[str], args: argparse.Namespace, tally: Tally) -> float:
     """Send the updates with hopsync's OktaClient and fleet limiter; the wall time in seconds."""
     limiter_redis = aioredis.Redis.from_url(args.redis_url)
-    limiter = RedisRateLimiter(limiter_redis, share=args.share, max_in_flight=args.concurrency)
+    policy = Policy(share=args.share, max_in_flight=args.concurrency)
+    limiter = RedisRateLimiter(limiter_redis, policy=policy)
     settings = OktaClientSettings(
         base_url=url,
         token=SecretStr(TOKEN),
-        rate_limit_share=args.share,
-        max_in_flight=args.concurrency,
+        rate_limit=policy,
         max_retries=args.max_retries,
     )
 

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from shared.carrot import compile_filter, compile_source
 from shared.errors import CarrotError
+from shared.okta.budget import DEFAULT_MAX_IN_FLIGHT, DEFAULT_SHARE, InFlight, Policy, Share
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PERCENT_OR_COUNT = re.compile(r"^\d+(\.\d+)?%$|^\d+$")
@@ -70,8 +71,8 @@ class OktaConfig(StrictModel):
     domain: str = Field(min_length=1)
     base_url: HttpUrl | None = None
     auth_scheme: Literal["SSWS", "Bearer"] = "SSWS"
-    rate_limit_share: float = Field(default=0.5, gt=0, le=1)
-    max_in_flight: int = Field(default=20, ge=1, le=75)
+    rate_limit_share: Share = DEFAULT_SHARE
+    max_in_flight: InFlight = DEFAULT_MAX_IN_FLIGHT
     max_retries: int = Field(default=5, ge=0, le=20)
     # Okta's own default page for group members. Its docs suggest 200 for response time, but each
     # page spends one request of the bucket membership writes (ours and other tools') share: at
@@ -82,6 +83,11 @@ class OktaConfig(StrictModel):
     def url(self) -> str:
         """The base URL: base_url when set, else https://{domain}."""
         return self.base_url or f"https://{self.domain}"
+
+    @property
+    def rate_limit(self) -> Policy:
+        """The rate-limit settings the client and the fleet's limiter share."""
+        return Policy(share=self.rate_limit_share, max_in_flight=self.max_in_flight)
 
 
 class MatchConfig(StrictModel):

@@ -41,18 +41,14 @@ async def open_clients(
     config = loaded.config
     session = aiohttp.ClientSession()
     limiter_client = limiter_redis or connect_async_redis(loaded.secrets.redis_url)
-    limiter = RedisRateLimiter(
-        limiter_client,
-        share=config.okta.rate_limit_share,
-        max_in_flight=config.okta.max_in_flight,
-    )
+    rate_limit = config.okta.rate_limit
+    limiter = RedisRateLimiter(limiter_client, policy=rate_limit)
     okta = OktaClient(
         OktaClientSettings(
             base_url=config.okta.url,
             token=loaded.okta_token(),
             auth_scheme=config.okta.auth_scheme,
-            rate_limit_share=config.okta.rate_limit_share,
-            max_in_flight=config.okta.max_in_flight,
+            rate_limit=rate_limit,
             max_retries=config.okta.max_retries,
             members_page_size=config.okta.members_page_size,
         ),

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Annotated, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.okta.headers import RateLimitReading
 
@@ -23,14 +25,26 @@ _SHARE_EPSILON: Final = 1e-9  # so that 0.29 x 100 counts as 29, not 28.999...
 
 WaitReason = Literal["concurrency", "probe", "budget"]
 
+# The one definition of the rate-limit settings' bounds and defaults: the configuration's
+# okta.rate_limit_share and okta.max_in_flight are declared with these (config/settings.py).
+Share = Annotated[float, Field(gt=0, le=1)]
+InFlight = Annotated[int, Field(ge=1, le=75)]  # Okta allows about 75 requests in flight per org
+DEFAULT_SHARE: Final = 0.5
+DEFAULT_MAX_IN_FLIGHT: Final = 20
 
-@dataclass(frozen=True)
-class Policy:
-    """How much of Okta the fleet may use: share of each window, requests in flight, probes."""
 
-    share: float = 1.0
-    max_in_flight: int = 20
-    probe_budget: int = PROBE_BUDGET
+class Policy(BaseModel):
+    """How much of Okta the fleet may use: share of each window, requests in flight, probes.
+
+    hopsync's one rate-limit settings model: the configuration builds it once
+    (``OktaConfig.rate_limit``) and both the client and the fleet's limiter take it as is.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    share: Share = DEFAULT_SHARE
+    max_in_flight: InFlight = DEFAULT_MAX_IN_FLIGHT
+    probe_budget: int = Field(default=PROBE_BUDGET, ge=1)
 
 
 @dataclass(frozen=True)

@@ -69,9 +69,7 @@ class OktaClient:
         rand: Callable[[], float] = random.random,
     ) -> None:
         self.settings = settings
-        self.limiter: RateLimiter = limiter or LocalRateLimiter(
-            share=settings.rate_limit_share, max_in_flight=settings.max_in_flight
-        )
+        self.limiter: RateLimiter = limiter or LocalRateLimiter(policy=settings.rate_limit)
         self.transport = OktaTransport(
             settings, session, self.limiter, clock=clock, sleep=sleep, rand=rand
         )

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from shared.okta.budget import Policy
+
 
 class OktaUser(BaseModel):
     """One Okta user as the Users API returns it; fields hopsync does not read are ignored."""
@@ -65,8 +67,9 @@ class OktaClientSettings(BaseModel):
     base_url: str = Field(min_length=1, description="https://{okta domain}, no path")
     token: SecretStr
     auth_scheme: Literal["SSWS", "Bearer"] = "SSWS"
-    rate_limit_share: float = Field(default=1.0, gt=0, le=1)
-    max_in_flight: int = Field(default=20, ge=1, le=75)
+    rate_limit: Policy = Field(
+        default_factory=Policy, description="Share of each bucket and in-flight cap"
+    )
     max_retries: int = Field(default=5, ge=0, le=50)
     members_page_size: int = Field(default=1000, ge=1, le=1000)
     timeout_s: float = Field(default=30, gt=0)

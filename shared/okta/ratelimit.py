@@ -112,14 +112,12 @@ class LocalRateLimiter:
     def __init__(
         self,
         *,
-        share: float = 1.0,
-        max_in_flight: int = 20,
-        probe_budget: int = budget.PROBE_BUDGET,
+        policy: Policy | None = None,
         max_wait_s: float = 65.0,
         sleep: Sleep = asyncio.sleep,
         rand: Callable[[], float] = random.random,
     ) -> None:
-        self.policy = Policy(share=share, max_in_flight=max_in_flight, probe_budget=probe_budget)
+        self.policy = policy or Policy()
         self.stats = LimiterStats()
         self.windows: dict[str, BucketWindow | None] = {}
         self._in_flight: Counter[str] = Counter()

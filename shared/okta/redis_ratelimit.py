@@ -144,19 +144,13 @@ class RedisRateLimiter:
         self,
         redis: aioredis.Redis,
         *,
-        share: float,
-        max_in_flight: int,
-        probe_budget: int = budget.PROBE_BUDGET,
+        policy: budget.Policy,
         lease_ttl_s: float = 60.0,
         max_wait_s: float = 65.0,
         sleep: Sleep = asyncio.sleep,
         rand: Callable[[], float] = random.random,
     ) -> None:
-        if not 0 < share <= 1:
-            raise ValueError(f"share must be in (0, 1], got {share}; set okta.rate_limit_share")
-        if max_in_flight < 1:
-            raise ValueError(f"max_in_flight must be at least 1, got {max_in_flight}")
-        self.policy = budget.Policy(share, max_in_flight, probe_budget)
+        self.policy = policy  # validated once, where it was built
         self.stats = LimiterStats()
         self._redis = redis
         self._acquire_script = redis.register_script(ACQUIRE_LUA)

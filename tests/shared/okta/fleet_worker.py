@@ -15,19 +15,19 @@ from typing import Any
 import aiohttp
 import redis.asyncio as aioredis
 
-from shared.okta import OktaClient, OktaClientSettings, RedisRateLimiter
+from shared.okta import OktaClient, OktaClientSettings, Policy, RedisRateLimiter
 
 
 async def run(job: dict[str, Any]) -> dict[str, Any]:
     """Update every user of the job with ``tasks`` concurrent tasks; the counters."""
+    policy = Policy(share=job["share"], max_in_flight=job["max_in_flight"])
     settings = OktaClientSettings(
         base_url=job["okta"],
         token=job["token"],
-        rate_limit_share=job["share"],
-        max_in_flight=job["max_in_flight"],
+        rate_limit=policy,
     )
     redis = aioredis.Redis.from_url(job["redis"])
-    limiter = RedisRateLimiter(redis, share=job["share"], max_in_flight=job["max_in_flight"])
+    limiter = RedisRateLimiter(redis, policy=policy)
     queue: asyncio.Queue[str] = asyncio.Queue()
     for user_id in job["user_ids"]:
         queue.put_nowait(user_id)

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import aiohttp
 
-from shared.okta import OktaClient, OktaClientSettings, RateLimiter
+from shared.okta import OktaClient, OktaClientSettings, Policy, RateLimiter
 from sim.okta import FakeOkta
 from sim.server import BackgroundServer
 
@@ -29,6 +29,7 @@ def settings_for(server: BackgroundServer | str, **overrides: Any) -> OktaClient
         "backoff_base_s": 0.01,
         "backoff_max_s": 0.05,
         "timeout_s": 5,
+        "rate_limit": Policy(share=1.0),  # the whole of the fake's budget: nobody else uses it
     }
     values.update(overrides)
     return OktaClientSettings(**values)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
 
 import pytest
 import redis.asyncio as aioredis
@@ -15,7 +16,7 @@ from shared.okta import (
     RateLimitReading,
     RedisRateLimiter,
 )
-from shared.okta.budget import Decision
+from shared.okta.budget import Decision, Policy
 from shared.okta.ratelimit import RateLimiter, pause_for
 
 START = 1_700_000_000.0
@@ -42,17 +43,28 @@ class Time:
 
 
 Factory = Callable[..., RateLimiter]
+POLICY_FIELDS = ("share", "max_in_flight", "probe_budget")
+
+
+def with_policy(options: dict[str, Any]) -> dict[str, Any]:
+    """A limiter's options with the rate-limit settings among them gathered into its Policy."""
+    fields = {name: options.pop(name) for name in POLICY_FIELDS if name in options}
+    return {**options, "policy": Policy(**fields)}
 
 
 @asynccontextmanager
 async def limiters(kind: str, redis_url: str) -> AsyncIterator[Factory]:
     """Yield a factory of limiters of ``kind`` that refuse instead of sleeping."""
     if kind == "local":
-        yield lambda **options: LocalRateLimiter(sleep=refuse, rand=lambda: 0.5, **options)
+        yield lambda **options: LocalRateLimiter(
+            sleep=refuse, rand=lambda: 0.5, **with_policy(options)
+        )
         return
     client = aioredis.Redis.from_url(redis_url)
     try:
-        yield lambda **options: RedisRateLimiter(client, sleep=refuse, rand=lambda: 0.5, **options)
+        yield lambda **options: RedisRateLimiter(
+            client, sleep=refuse, rand=lambda: 0.5, **with_policy(options)
+        )
     finally:
         await client.aclose()
 

@@ -9,7 +9,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from shared.errors import BudgetDeferredError
-from shared.okta import OktaClock, RateLimitReading, RedisRateLimiter
+from shared.okta import OktaClock, Policy, RateLimitReading, RedisRateLimiter
 from shared.okta.ratelimit import may_park
 from tests.shared.okta.test_limiters import START, Time, admitted, feed, refuse
 
@@ -21,7 +21,7 @@ def run(redis_url: str, scenario: Callable[[RedisRateLimiter], Awaitable[None]])
         client = aioredis.Redis.from_url(redis_url)
         try:
             limiter = RedisRateLimiter(
-                client, share=1.0, max_in_flight=20, sleep=refuse, rand=lambda: 0.5
+                client, policy=Policy(share=1.0), sleep=refuse, rand=lambda: 0.5
             )
             await scenario(limiter)
         finally:
