@@ -1,0 +1,75 @@
+"""`hopsync console`: serve the browser console; `hopsync console add-user`: make an account."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import redis
+from aiohttp import web
+
+from producers.cli import config_option, load_or_exit
+from producers.ops.output import fail, say
+from producers.webconsole.accounts import ROLES, AccountError, AccountStore
+from producers.webconsole.app import create_app
+from producers.webconsole.audit import AuditLog
+from producers.webconsole.state import ConsoleOptions, ConsoleState
+
+
+@click.group(invoke_without_command=True)
+@config_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8090, show_default=True, help="Port to listen on.")
+@click.option(
+    "--secure-cookies/--no-secure-cookies",
+    envvar="HOPSYNC_CONSOLE_SECURE_COOKIES",
+    default=False,
+    show_default=True,
+    help="Mark cookies Secure (serve behind TLS). Env: HOPSYNC_CONSOLE_SECURE_COOKIES.",
+)
+@click.pass_context
+def console(
+    ctx: click.Context, config_path: str | None, host: str, port: int, secure_cookies: bool
+) -> None:
+    """Serve the settings console in a browser (sign-in required; see add-user)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    loaded = load_or_exit(config_path)
+    state = ConsoleState.create(loaded, ConsoleOptions(secure_cookies=secure_cookies))
+    try:
+        state.stores.client.ping()
+    except redis.RedisError as error:
+        fail(f"console: Redis does not answer at the configured REDIS_URL: {error}", 4)
+    if not state.accounts.all():
+        say("no console accounts yet: make one with `hopsync console add-user NAME --role admin`")
+    say(f"hopsync console on http://{host}:{port}/")
+    web.run_app(create_app(state), host=host, port=port, print=None, access_log=None)
+
+
+@console.command("add-user")
+@config_option
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="What the account may do.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input, not a prompt."
+)
+@click.option("--replace", is_flag=True, help="Reset an existing account's password and role.")
+def add_user(
+    config_path: str | None, name: str, role: str, password_stdin: bool, replace: bool
+) -> None:
+    """Create a console account: viewer reads; operator also runs; admin also edits."""
+    loaded = load_or_exit(config_path, require_secrets=False)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+    client = redis.Redis.from_url(loaded.secrets.redis_url)
+    try:
+        AccountStore(client).add(name, password, role, replace=replace)  # type: ignore[arg-type]
+    except AccountError as error:
+        fail(str(error), 2)
+    except redis.RedisError as error:
+        fail(f"add-user: Redis does not answer at the configured REDIS_URL: {error}", 4)
+    AuditLog(client).record("(command line)", f"account {'reset' if replace else 'created'}",
+                            [f"account:{name}"], f"role {role}")
+    say(f"account {name} ({role}) {'reset' if replace else 'created'}")
