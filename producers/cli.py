@@ -39,6 +39,7 @@ from producers.ops.dlq import dlq
 from producers.ops.export import export
 from producers.ops.query import query
 from producers.ops.runs import runs
+from producers.webconsole.command import console as web_console
 from shared.errors import HopsyncError
 from shared.logging import FORMAT_ENV, hide_password, json_from_env
 from shared.metrics import DEFAULT_PORTS, METRICS_PORT_ENV, serve_metrics
@@ -324,7 +325,7 @@ def sim_charthop(host: str, port: int, people: int, seed: int, token: str) -> No
     serve(port=port, size=people, seed=seed, token=token, host=host)
 
 
-for command in (runs, dlq, export, query):
+for command in (runs, dlq, export, query, web_console):
     main.add_command(command)
 
 

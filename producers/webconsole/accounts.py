@@ -7,6 +7,7 @@ so a copy of Redis does not give away the passwords.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, datetime
 from typing import Final, Literal
@@ -24,8 +25,12 @@ ROLES: Final[tuple[Role, ...]] = ("viewer", "operator", "admin")
 MIN_PASSWORD: Final = 10
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 _HASHER = PasswordHasher()  # argon2id with the library's (RFC 9106 low-memory) parameters
-# Verified when a name is unknown, so that a wrong name takes as long as a wrong password.
-_DUMMY_HASH: Final = _HASHER.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when a name is unknown, so that a wrong name takes as long as a wrong password."""
+    return _HASHER.hash("not a password of anyone")
 
 
 class AccountError(HopsyncError):
@@ -106,7 +111,7 @@ class AccountStore:
         """The account when the password is right, else None (in about the same time)."""
         account = self.get(name)
         try:
-            _HASHER.verify(account.password_hash if account else _DUMMY_HASH, password)
+            _HASHER.verify(account.password_hash if account else _dummy_hash(), password)
         except (VerificationError, InvalidHashError):
             return None
         return account

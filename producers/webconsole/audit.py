@@ -59,7 +59,9 @@ class AuditLog:
         return self._read(keys.audit_subject_key(subject), limit)
 
     def _read(self, key: str, limit: int) -> list[AuditEntry]:
-        return [AuditEntry.model_validate_json(raw) for raw in self.client.lrange(key, 0, limit - 1)]
+        return [
+            AuditEntry.model_validate_json(raw) for raw in self.client.lrange(key, 0, limit - 1)
+        ]
 
     def remember_starter(self, run_id: str, account: str) -> None:
         """Note which account started a run (the runs list shows it)."""

@@ -6,14 +6,10 @@ import sys
 
 import click
 import redis
-from aiohttp import web
-
-from producers.cli import config_option, load_or_exit
+from producers.cli_helpers import config_option, load_or_exit
 from producers.ops.output import fail, say
 from producers.webconsole.accounts import ROLES, AccountError, AccountStore
-from producers.webconsole.app import create_app
 from producers.webconsole.audit import AuditLog
-from producers.webconsole.state import ConsoleOptions, ConsoleState
 
 
 @click.group(invoke_without_command=True)
@@ -34,6 +30,11 @@ def console(
     """Serve the settings console in a browser (sign-in required; see add-user)."""
     if ctx.invoked_subcommand is not None:
         return
+    from aiohttp import web
+
+    from producers.webconsole.app import create_app
+    from producers.webconsole.state import ConsoleOptions, ConsoleState
+
     loaded = load_or_exit(config_path)
     state = ConsoleState.create(loaded, ConsoleOptions(secure_cookies=secure_cookies))
     try:
@@ -70,6 +71,10 @@ def add_user(
         fail(str(error), 2)
     except redis.RedisError as error:
         fail(f"add-user: Redis does not answer at the configured REDIS_URL: {error}", 4)
-    AuditLog(client).record("(command line)", f"account {'reset' if replace else 'created'}",
-                            [f"account:{name}"], f"role {role}")
+    AuditLog(client).record(
+        "(command line)",
+        f"account {'reset' if replace else 'created'}",
+        [f"account:{name}"],
+        f"role {role}",
+    )
     say(f"account {name} ({role}) {'reset' if replace else 'created'}")

@@ -38,7 +38,7 @@ def needs(role: Role) -> Callable[[Handler], Handler]:
 def needed_role(request: web.Request) -> Role:
     """The role the matched handler declared; admin for an undeclared change."""
     handler = request.match_info.route.handler
-    declared = _NEEDS.get(handler)  # type: ignore[arg-type]
+    declared = _NEEDS.get(handler)
     if declared is not None:
         return declared
     return "viewer" if request.method in READS else "admin"
@@ -97,9 +97,7 @@ async def _csrf_ok(request: web.Request, session: Session) -> bool:
 
 def set_session_cookie(response: web.StreamResponse, token: str, *, secure: bool) -> None:
     """The session cookie: HttpOnly, SameSite=Strict, Secure behind TLS, for the whole console."""
-    response.set_cookie(
-        COOKIE, token, httponly=True, samesite="Strict", secure=secure, path="/"
-    )
+    response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", secure=secure, path="/")
 
 
 @web.middleware

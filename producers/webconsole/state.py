@@ -14,6 +14,7 @@ from producers.webconsole.accounts import AccountStore
 from producers.webconsole.audit import AuditLog
 from producers.webconsole.sessions import SessionStore
 from producers.webconsole.signin_limits import SigninLimits
+from shared.config_store import ConfigStore
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class ConsoleState:
     sessions: SessionStore
     limits: SigninLimits
     audit: AuditLog
+    config_store: ConfigStore
     templates: jinja2.Environment = field(repr=False)
 
     @classmethod
@@ -50,6 +52,7 @@ class ConsoleState:
             sessions=SessionStore(client, options.session_ttl_s),
             limits=SigninLimits(client),
             audit=AuditLog(client),
+            config_store=ConfigStore(client, secrets=loaded.secrets.values()),
             templates=template_environment(),
         )
 

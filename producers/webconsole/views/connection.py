@@ -37,7 +37,9 @@ async def test(request: web.Request) -> web.Response:
     results = await run_checks(active.loaded, state.stores.client)
     passed = sum(result.ok for result in results)
     state.audit.record(
-        account_of(request).name, "tested the connection", ["connection"],
+        account_of(request).name,
+        "tested the connection",
+        ["connection"],
         f"{passed} of {len(results)} checks passed",
     )
     return page(

@@ -23,9 +23,7 @@ async def history(request: web.Request) -> web.Response:
     metas = state.stores.runs.recent(50)
     rows = [run_row(state.stores.runs, meta, tally=False) for meta in metas]
     starters = state.audit.starters([meta.run_id for meta in metas])
-    return page(
-        request, "runs.html", rows=rows, starters=starters, format_counts=format_counts
-    )
+    return page(request, "runs.html", rows=rows, starters=starters, format_counts=format_counts)
 
 
 async def show(request: web.Request) -> web.Response:
@@ -98,12 +96,11 @@ async def start(request: web.Request) -> web.StreamResponse:
         raise redirect("/runs") from None
     state.audit.remember_starter(run.run_id, who)
     action = "started a dry run" if dry_run else "started Resync All Now"
-    state.audit.record(who, action, [f"run:{run.run_id}"], _version_note(active.version))
+    detail = f"with configuration version {active.version.version}"
+    state.audit.record(
+        who, action, [f"run:{run.run_id}", f"version:{active.version.version}"], detail
+    )
     raise redirect(f"/runs/{run.run_id}")
-
-
-def _version_note(version: int | None) -> str:
-    return f"with configuration version {version}" if version is not None else ""
 
 
 async def decide(request: web.Request) -> web.StreamResponse:
