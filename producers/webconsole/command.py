@@ -6,6 +6,7 @@ import sys
 
 import click
 import redis
+
 from producers.cli_helpers import config_option, load_or_exit
 from producers.ops.output import fail, say
 from producers.webconsole.accounts import ROLES, AccountError, AccountStore

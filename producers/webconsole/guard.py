@@ -23,6 +23,8 @@ PUBLIC_PREFIXES: Final = ("/static/", "/signin", "/healthz")
 READS: Final = frozenset({"GET", "HEAD"})
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _NEEDS: dict[Handler, Role] = {}
+SESSION = web.RequestKey("console_session", Session)
+ACCOUNT = web.RequestKey("console_account", Account)
 
 
 def needs(role: Role) -> Callable[[Handler], Handler]:
@@ -46,13 +48,12 @@ def needed_role(request: web.Request) -> Role:
 
 def signed_in(request: web.Request) -> tuple[Session, Account]:
     """The session and account of a request the guard let through."""
-    return request["session"], request["account"]
+    return request[SESSION], request[ACCOUNT]
 
 
 def account_of(request: web.Request) -> Account:
     """The signed-in account of a request."""
-    account: Account = request["account"]
-    return account
+    return request[ACCOUNT]
 
 
 @web.middleware
@@ -78,8 +79,8 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         raise web.HTTPForbidden(
             text=f"refused: {account.name} is a {account.role}; this needs the {role} role"
         )
-    request["session"] = session
-    request["account"] = account
+    request[SESSION] = session
+    request[ACCOUNT] = account
     return await handler(request)
 
 

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from producers.webconsole import keys
 from producers.webconsole.accounts import role_allows
+from producers.webconsole.guard import ACCOUNT, SESSION
 from producers.webconsole.state import STATE
 
 NAV: Final = (
@@ -29,8 +30,8 @@ FLASH_TTL_S: Final = 120
 def page(request: web.Request, template: str, *, status: int = 200, **context: Any) -> web.Response:
     """A page of the console, with the navigation, the account and its one-time messages."""
     state = request.app[STATE]
-    account = request.get("account")
-    session = request.get("session")
+    account = request.get(ACCOUNT)
+    session = request.get(SESSION)
     messages: list[str] = []
     if account is not None:
         messages = _take_flash(request, account.name)
@@ -48,7 +49,7 @@ def page(request: web.Request, template: str, *, status: int = 200, **context: A
 
 def flash(request: web.Request, message: str) -> None:
     """Show ``message`` once on the next page this account opens."""
-    account = request["account"]
+    account = request[ACCOUNT]
     client = request.app[STATE].stores.client
     key = keys.flash_key(account.name)
     with client.pipeline() as pipe:

@@ -26,8 +26,11 @@ SIGNIN_COOKIE = "hopsync_signin"
 def signin_page(
     request: web.Request, *, status: int = 200, error: str = "", name: str = "", target: str = ""
 ) -> web.Response:
-    """The form, with a fresh token in a cookie and in the form (a forged sign-in has neither)."""
-    token = secrets.token_urlsafe(24)
+    """The form, with a token in a cookie and in the form (a forged sign-in has neither).
+
+    The browser's token is kept when it has one, so two sign-in tabs do not undo each other.
+    """
+    token = request.cookies.get(SIGNIN_COOKIE) or secrets.token_urlsafe(24)
     response = page(
         request, "signin.html", status=status, error=error, name=name, next=target, token=token
     )
