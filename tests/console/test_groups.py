@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
+from producers.webconsole.working import WorkingCopies
 from shared.carrot import compile_filter
 from shared.errors import CarrotSyntaxError
-from producers.webconsole.working import WorkingCopies
 from tests.console.conftest import ConsoleWorld, SignIn, active_rules, run_cli
 
 BAD = "department:engineering &&& is:manager"

@@ -1,4 +1,4 @@
-"""Signing in: only with the right password, a few tries at most, and cookies that scripts cannot read."""
+"""Signing in: only with the right password, a few tries at most, cookies scripts cannot read."""
 
 from __future__ import annotations
 
