@@ -25,6 +25,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from config.loader import load_config
 from producers.cli import main
 from producers.webconsole.app import create_app
+from producers.webconsole.current import current
 from producers.webconsole.state import ConsoleOptions, ConsoleState
 from shared.rules import Rules
 from sim.harness import Simulation, WorkerFleet, start_simulation
@@ -88,6 +89,7 @@ def world(
     fleet = WorkerFleet(sim.env, processes=1, threads=4, log_path=workdir / "workers.log").start()
     loaded = load_config(str(sim.config_path), environ=sim.env)
     state = ConsoleState.create(loaded, ConsoleOptions())
+    current(state)  # the file saved as version 1, as a service starting on an empty Redis does
     for name, role in ACCOUNTS.items():
         state.accounts.add(name, PASSWORD, role)  # type: ignore[arg-type]
     server = BackgroundServer(create_app(state)).start()

@@ -1,0 +1,49 @@
+"""Sync Profile Fields: a bad source is flagged as typed; Preview shows real people's values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+
+from producers.webconsole.working import WorkingCopies
+from shared.rules import Rules
+from tests.console.conftest import ConsoleWorld, SignIn, active_rules
+
+
+@pytest.fixture(autouse=True)
+def _fresh_working_copy(world: ConsoleWorld) -> Iterator[None]:
+    WorkingCopies(world.client).discard("ada")
+    yield
+    WorkingCopies(world.client).discard("ada")
+
+
+def test_a_profile_field_is_added_with_inline_errors_and_a_preview_of_real_values(
+    signed_in: SignIn, world: ConsoleWorld
+) -> None:
+    page = signed_in("ada")
+    page.get_by_role("link", name="Profile Fields").click()
+    page.get_by_role("link", name="Add Field").click()
+    page.get_by_label("Okta profile attribute").fill("division")
+    source = page.get_by_label("ChartHop field, expression or template")
+    source.fill("upper(department.name")
+    expect(page.locator("#field-source-error")).to_contain_text("column 22: expected")
+    expect(source).to_have_attribute("aria-invalid", "true")
+    source.fill("upper(department.name)")
+    expect(page.locator("#field-source-error")).to_have_text("")
+    page.get_by_role("button", name="Preview").click()
+    rows = page.locator("#preview tbody tr")
+    expect(rows).to_have_count(5)
+    rules = active_rules(world)
+    expected = {}
+    for person in world.sim.charthop.people.values():
+        prepared = rules.prepare(person)
+        department = (prepared.get("department") or {}).get("name")
+        expected[Rules.person_name(prepared)] = department.upper() if department else "(empty)"
+    shown = rows.evaluate_all("rows => rows.map(r => [...r.cells].map(c => c.innerText))")
+    assert {name: value for name, value in shown} == {name: expected[name] for name, _ in shown}
+    page.get_by_role("button", name="Keep field").click()
+    expect(page.locator("#fields")).to_contain_text("upper(department.name)")
+    copy = WorkingCopies(world.client).load("ada", world.state.config_store.active())
+    assert copy.document["profile_fields"]["division"] == "upper(department.name)"

@@ -1,0 +1,112 @@
+"""Runs from the console: Dry Run writes nothing and shows the plan; Resync All Now brings Okta in
+step; a run held by safety limits is approved; a failed message is replayed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from shared import constants
+from shared.deadletters import DeadLetter
+from shared.messages import sync_message
+from shared.models import SyncItem
+from tests.console.conftest import ConsoleWorld, SignIn, assert_okta_in_step, drift, finished
+
+
+def test_a_dry_run_writes_nothing_to_okta_and_shows_the_plan(
+    signed_in: SignIn, world: ConsoleWorld
+) -> None:
+    stale = drift(world, 3)
+    writes = world.sim.okta.counters().writes
+    page = signed_in("otto")
+    page.get_by_role("button", name="Dry Run").click()
+    expect(page.get_by_role("heading", name="Dry run")).to_be_visible()
+    finished(page)
+    assert world.sim.okta.counters().writes == writes
+    expect(page.locator("#headline")).to_contain_text("DRY RUN")
+    page.get_by_role("link", name="updated (").click()
+    people = page.locator("#people")
+    for login in stale:
+        expect(people).to_contain_text(login)
+    expect(people).to_contain_text("Stale Title")
+    expect(page.locator(".trail")).to_contain_text("otto started a dry run")
+
+
+def test_resync_all_now_brings_the_fake_okta_in_step(
+    signed_in: SignIn, world: ConsoleWorld
+) -> None:
+    drift(world, 4)
+    page = signed_in("otto")
+    page.get_by_role("button", name="Resync All Now").click()
+    finished(page)
+    expect(page.locator("#run-status")).to_have_text("completed")
+    assert assert_okta_in_step(world) > 0
+    page.get_by_role("link", name="Runs").click()
+    expect(page.locator("tbody tr").first).to_contain_text("otto")
+
+
+@pytest.fixture
+def safety_limits(world: ConsoleWorld) -> Iterator[None]:
+    """An active version whose safety limits hold any run that updates someone."""
+    store = world.state.config_store
+    active = store.active()
+    document = {**active.document}
+    document["settings"] = {**document["settings"], "safety": {"max_updates": "0"}}
+    store.save(document, author="test", source="cli", comment="hold every update")
+    yield
+    store.rollback(active.version, author="test", source="cli")
+
+
+@pytest.mark.usefixtures("safety_limits")
+def test_a_held_run_shows_why_and_is_approved(signed_in: SignIn, world: ConsoleWorld) -> None:
+    drift(world, 2)
+    writes = world.sim.okta.counters().writes
+    page = signed_in("otto")
+    page.get_by_role("button", name="Resync All Now").click()
+    banner = page.get_by_role("alert")
+    expect(banner).to_contain_text("Held by safety limits")
+    expect(banner).to_contain_text("2 updates planned")
+    assert world.sim.okta.counters().writes == writes
+    page.get_by_role("button", name="Approve").click()
+    expect(page.locator(".flash")).to_contain_text("approved")
+    finished(page)
+    expect(page.locator(".trail")).to_contain_text("otto approved the held run")
+    assert_okta_in_step(world)
+
+
+def test_a_failed_message_is_replayed_and_the_person_synced(
+    signed_in: SignIn, world: ConsoleWorld
+) -> None:
+    [login] = drift(world, 1)
+    rules = world.sim.rules()
+    person = next(p for p in world.sim.charthop.people.values() if rules.match_value(p) == login)
+    item = SyncItem(key=person["id"], person_id=person["id"], snapshot=False)
+    message = sync_message("resync-20260101T000000-abcdef", False, item)
+    world.state.stores.dead_letters.add(
+        DeadLetter(
+            id=message.message_id,
+            actor=constants.SYNC_ACTOR,
+            queue=constants.SYNC_QUEUE,
+            run_id="resync-20260101T000000-abcdef",
+            item_key=person["id"],
+            person_id=person["id"],
+            error="OktaServerError: 500 from Okta (test)",
+            failed_at=datetime.now(UTC),
+            retries=4,
+            message=message.asdict(),
+        )
+    )
+    page = signed_in("otto")
+    page.get_by_role("link", name="Failed messages").click()
+    expect(page.get_by_text("OktaServerError: 500 from Okta (test)")).to_be_visible()
+    page.get_by_label(f"Select {message.message_id}").check()
+    page.get_by_role("button", name="Replay selected").click()
+    expect(page.locator(".flash")).to_contain_text("Replayed 1 failed message(s)")
+    finished(page)
+    expect(page.locator(".trail")).to_contain_text("otto replayed 1 failed message(s)")
+    user = world.sim.okta.users_by_login()[login]
+    assert user.profile["title"] != "Stale Title"
+    assert world.state.stores.dead_letters.count() == 0

@@ -1,0 +1,72 @@
+"""Settings, Save Settings and History: a change is validated, its diff shown, saved as a new
+version with a comment, listed in History, and rolled back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+
+from producers.webconsole.working import WorkingCopies
+from tests.console.conftest import ConsoleWorld, SignIn
+
+
+@pytest.fixture(autouse=True)
+def _fresh_working_copy(world: ConsoleWorld) -> Iterator[None]:
+    store = world.state.config_store
+    before = store.active()
+    WorkingCopies(world.client).discard("ada")
+    yield
+    WorkingCopies(world.client).discard("ada")
+    if store.active().digest != before.digest:
+        store.rollback(before.version, author="test", source="cli")
+
+
+def test_a_bad_setting_is_refused_by_path_and_nothing_is_kept(
+    signed_in: SignIn, world: ConsoleWorld
+) -> None:
+    page = signed_in("ada")
+    page.get_by_role("link", name="Settings", exact=True).click()
+    page.get_by_label("daily at").fill("25:00")
+    page.get_by_label("timezone").fill("Mars/Olympus")
+    page.get_by_role("button", name="Keep settings").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("2 setting(s) need attention")
+    expect(page.locator("main")).to_contain_text("must be a 24-hour time HH:MM, got '25:00'")
+    expect(page.locator("main")).to_contain_text("unknown time zone 'Mars/Olympus'")
+    copy = WorkingCopies(world.client).load("ada", world.state.config_store.active())
+    assert copy.document["settings"]["daily_at"] != "25:00"
+
+
+def test_save_settings_shows_the_diff_saves_a_version_and_history_rolls_it_back(
+    signed_in: SignIn, world: ConsoleWorld
+) -> None:
+    store = world.state.config_store
+    before = store.active()
+    page = signed_in("ada")
+    page.get_by_role("link", name="Settings", exact=True).click()
+    page.get_by_label("daily at").fill("04:30")
+    page.get_by_label("max in flight").fill("12")
+    page.get_by_role("button", name="Keep settings").click()
+    expect(page.locator(".banner")).to_contain_text("2 unsaved change(s)")
+    page.get_by_role("link", name="Save Settings").first.click()
+    diff = page.locator("#diff")
+    expect(diff).to_contain_text('~ settings.daily_at: "03:00" -> "04:30"')
+    expect(diff).to_contain_text("~ okta.max_in_flight: 20 -> 12")
+    page.get_by_label("Comment").fill("run the daily resync after the backups")
+    page.get_by_role("button", name="Save Settings").click()
+    saved = store.active()
+    assert saved.version > before.version
+    assert saved.author == "ada" and saved.comment == "run the daily resync after the backups"
+    assert saved.document["settings"]["daily_at"] == "04:30"
+    expect(page.get_by_role("heading", name=f"Version {saved.version}")).to_be_visible()
+    expect(page.locator("#diff")).to_contain_text('~ settings.daily_at: "03:00" -> "04:30"')
+    expect(page.locator(".trail")).to_contain_text(f"ada saved version {saved.version}")
+    page.get_by_role("link", name="History").click()
+    expect(page.locator("#versions tbody tr").first).to_contain_text("ada")
+    page.get_by_role("link", name=f"version {before.version}", exact=True).click()
+    page.get_by_role("button", name=f"Roll back to version {before.version}").click()
+    restored = store.active()
+    assert restored.restored_from == before.version and restored.digest == before.digest
+    expect(page.locator(".flash")).to_contain_text(f"Version {before.version} restored")
