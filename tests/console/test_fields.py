@@ -42,7 +42,7 @@ def test_a_profile_field_is_added_with_inline_errors_and_a_preview_of_real_value
         department = (prepared.get("department") or {}).get("name")
         expected[Rules.person_name(prepared)] = department.upper() if department else "(empty)"
     shown = rows.evaluate_all("rows => rows.map(r => [...r.cells].map(c => c.innerText))")
-    assert {name: value for name, value in shown} == {name: expected[name] for name, _ in shown}
+    assert dict(shown) == {name: expected[name] for name, _ in shown}
     page.get_by_role("button", name="Keep field").click()
     expect(page.locator("#fields")).to_contain_text("upper(department.name)")
     copy = WorkingCopies(world.client).load("ada", world.state.config_store.active())
