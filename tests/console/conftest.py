@@ -4,106 +4,47 @@ real Dramatiq workers on real Redis, and the console served on a loopback port.
 One browser for the whole session and one simulated world for the package keep the suite fast;
 each test opens its own browser context (its own cookies), signed in as the role it needs.
 Playwright's own browser download is not used: the browser is /usr/bin/chromium (apt-get install
-chromium; .ci/run installs it when missing).
+chromium; .ci/run installs it when missing). Playwright's launch gives it a fresh profile.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
-from click.testing import CliRunner
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from config.loader import load_config
-from producers.cli import main
-from producers.webconsole.app import create_app
-from producers.webconsole.current import current
-from producers.webconsole.state import ConsoleOptions, ConsoleState
-from shared.rules import Rules
-from sim.harness import Simulation, WorkerFleet, start_simulation
-from sim.server import BackgroundServer
-
-CHROMIUM = os.environ.get("HOPSYNC_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PASSWORD = "correct horse battery"
-ACCOUNTS = {"ada": "admin", "otto": "operator", "vera": "viewer"}
-PEOPLE = 80
-
-
-@dataclass
-class ConsoleWorld:
-    """The simulators, the workers and the console serving on them."""
-
-    sim: Simulation
-    state: ConsoleState
-    server: BackgroundServer
-    client: redis.Redis
-
-    @property
-    def url(self) -> str:
-        """The console's base URL."""
-        return self.server.url
+from tests.console.world import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ConsoleWorld,
+    SignIn,
+    console_world,
+    sign_in,
+)
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    """Debian's chromium, headless, with a fresh profile; one for the whole session."""
+    """Debian's chromium, headless; one for the whole session."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium`")
-    profile = tempfile.mkdtemp(prefix="hopsync-chromium-")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
         yield launched
         launched.close()
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture(scope="package")
 def world(
     redis_server_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ConsoleWorld]:
-    """A simulated org and Okta, two worker processes, and the console, for the whole package."""
-    client = redis.Redis.from_url(redis_server_url)
-    client.flushdb()
-    workdir = tmp_path_factory.mktemp("console")
-    sim = start_simulation(workdir, redis_server_url, people=PEOPLE, existing=0.7, drifted=0.3)
-    fleet = WorkerFleet(sim.env, processes=1, threads=4, log_path=workdir / "workers.log").start()
-    loaded = load_config(str(sim.config_path), environ=sim.env)
-    state = ConsoleState.create(loaded, ConsoleOptions())
-    current(state)  # the file saved as version 1, as a service starting on an empty Redis does
-    for name, role in ACCOUNTS.items():
-        state.accounts.add(name, PASSWORD, role)  # type: ignore[arg-type]
-    server = BackgroundServer(create_app(state)).start()
-    try:
-        yield ConsoleWorld(sim=sim, state=state, server=server, client=client)
-    finally:
-        server.stop()
-        fleet.stop()
-        sim.close()
-        client.flushdb()
-        client.close()
-
-
-SignIn = Callable[[str], Page]
+    """A simulated org and Okta, a worker process, and the console, for the whole package."""
+    with console_world(redis_server_url, tmp_path_factory.mktemp("console")) as built:
+        yield built
 
 
 @pytest.fixture
@@ -111,79 +52,12 @@ def signed_in(browser: Browser, world: ConsoleWorld) -> Iterator[SignIn]:
     """Open a fresh browser context signed in as one of the accounts (ada, otto or vera)."""
     contexts: list[BrowserContext] = []
 
-    def sign_in(name: str) -> Page:
+    def open_as(name: str) -> Page:
         context = browser.new_context(base_url=world.url, viewport={"width": 1280, "height": 860})
         context.set_default_timeout(15_000)
         contexts.append(context)
-        page = context.new_page()
-        page.goto("/signin")
-        page.get_by_label("Account").fill(name)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url("**/runs")
-        return page
+        return sign_in(context.new_page(), name)
 
-    yield sign_in
+    yield open_as
     for context in contexts:
         context.close()
-
-
-def drift(world: ConsoleWorld, count: int) -> list[str]:
-    """Give ``count`` Okta users a stale title; returns their logins."""
-    okta = world.sim.okta
-    logins = sorted(okta.users_by_login())[:count]
-    with okta.lock:
-        for login in logins:
-            okta.directory.update_user(login, {"title": "Stale Title"}, replace=False)
-    return logins
-
-
-def active_rules(world: ConsoleWorld) -> Rules:
-    """The rules of the active configuration version."""
-    store = world.state.config_store
-    number = store.active_number()
-    assert number is not None
-    return Rules.build(store.config(number))
-
-
-def assert_okta_in_step(world: ConsoleWorld) -> int:
-    """Every syncable person's Okta profile and managed groups are what the active rules say."""
-    rules = active_rules(world)
-    okta = world.sim.okta
-    users = {login.casefold(): user for login, user in okta.users_by_login().items()}
-    memberships: dict[str, set[str]] = {}
-    for group in okta.groups():
-        if group.profile.name in rules.groups:
-            for member in okta.members(group.id):
-                memberships.setdefault(member.id, set()).add(group.profile.name)
-    checked = 0
-    for person in world.sim.charthop.people.values():
-        login = rules.match_value(person)
-        if login is None or rules.starts_in_future(person):
-            continue
-        prepared = rules.prepare(person)
-        user = users[login]
-        wanted = {k: v for k, v in rules.desired_profile(prepared).items() if v is not None}
-        assert {k: user.profile.get(k) for k in wanted} == wanted, login
-        assert memberships.get(user.id, set()) == rules.desired_groups(prepared), login
-        checked += 1
-    return checked
-
-
-def finished(page: Page) -> None:
-    """Wait until the run page shows its summary (the live progress reloads it when done)."""
-    expect(page.locator("#headline")).to_be_visible(timeout=60_000)
-
-
-def run_cli(world: ConsoleWorld, *args: str) -> str:
-    """Run a `hopsync` command against the world; returns its standard output (exit 0 asserted).
-
-    In a thread of its own: the command runs its own event loop, and Playwright's sync API keeps
-    one running in the test's thread.
-    """
-    with ThreadPoolExecutor(1) as pool:
-        result = pool.submit(
-            CliRunner().invoke, main, list(args), env=world.sim.env, catch_exceptions=False
-        ).result()
-    assert result.exit_code == 0, result.output
-    return result.stdout

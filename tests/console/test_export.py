@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from tests.console.conftest import ConsoleWorld, SignIn
+from tests.console.world import ConsoleWorld, SignIn
 
 
 def test_every_okta_user_downloads_as_csv_and_as_json(

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from producers.webconsole.working import WorkingCopies
 from shared.rules import Rules
-from tests.console.conftest import ConsoleWorld, SignIn, active_rules
+from tests.console.world import ConsoleWorld, SignIn, active_rules
 
 
 @pytest.fixture(autouse=True)

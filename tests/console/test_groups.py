@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from producers.webconsole.working import WorkingCopies
 from shared.carrot import compile_filter
 from shared.errors import CarrotSyntaxError
-from tests.console.conftest import ConsoleWorld, SignIn, active_rules, run_cli
+from tests.console.world import ConsoleWorld, SignIn, active_rules, run_cli
 
 BAD = "department:engineering &&& is:manager"
 GOOD = "department:engineering is:manager"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from producers.webconsole.working import WorkingCopies
-from tests.console.conftest import ConsoleWorld, SignIn
+from tests.console.world import ConsoleWorld, SignIn
 
 CHANGES = [
     ("/groups/new", {"name": "Intruders", "query": "department:engineering"}),

@@ -13,7 +13,7 @@ from shared import constants
 from shared.deadletters import DeadLetter
 from shared.messages import sync_message
 from shared.models import SyncItem
-from tests.console.conftest import ConsoleWorld, SignIn, assert_okta_in_step, drift, finished
+from tests.console.world import ConsoleWorld, SignIn, assert_okta_in_step, drift, finished
 
 
 def test_a_dry_run_writes_nothing_to_okta_and_shows_the_plan(

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from producers.webconsole.working import WorkingCopies
-from tests.console.conftest import ConsoleWorld, SignIn
+from tests.console.world import ConsoleWorld, SignIn
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
 
-from tests.console.conftest import PASSWORD, ConsoleWorld, SignIn
+from tests.console.world import PASSWORD, ConsoleWorld, SignIn
 
 
 def test_a_visitor_is_sent_to_sign_in_and_a_right_password_opens_the_console(
