@@ -13,9 +13,8 @@ from dataclasses import dataclass
 import redis
 
 from config.loader import LoadedConfig
-from producers.ops.stores import api_clients
+from shared.clients import Clients, api_clients
 from shared.errors import HopsyncError
-from workers.runtime import Clients
 
 TIMEOUT_S = 15.0
 

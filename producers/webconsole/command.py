@@ -8,7 +8,8 @@ import click
 import redis
 
 from producers.cli_helpers import config_option, load_or_exit
-from producers.ops.output import fail, say
+from producers.exits import UNAVAILABLE, USAGE, stop
+from producers.ops.output import say
 from producers.webconsole.accounts import ROLES, AccountError, AccountStore
 from producers.webconsole.audit import AuditLog
 
@@ -41,7 +42,7 @@ def console(
     try:
         state.stores.client.ping()
     except redis.RedisError as error:
-        fail(f"console: Redis does not answer at the configured REDIS_URL: {error}", 4)
+        stop(f"console: Redis does not answer at the configured REDIS_URL: {error}", UNAVAILABLE)
     if not state.accounts.all():
         say("no console accounts yet: make one with `hopsync console add-user NAME --role admin`")
     say(f"hopsync console on http://{host}:{port}/")
@@ -69,9 +70,9 @@ def add_user(
     try:
         AccountStore(client).add(name, password, role, replace=replace)  # type: ignore[arg-type]
     except AccountError as error:
-        fail(str(error), 2)
+        stop(str(error), USAGE)
     except redis.RedisError as error:
-        fail(f"add-user: Redis does not answer at the configured REDIS_URL: {error}", 4)
+        stop(f"add-user: Redis does not answer at the configured REDIS_URL: {error}", UNAVAILABLE)
     AuditLog(client).record(
         "(command line)",
         f"account {'reset' if replace else 'created'}",

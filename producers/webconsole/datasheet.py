@@ -13,8 +13,8 @@ from typing import Any, Final
 
 from config.loader import LoadedConfig
 from producers.ops.query import row
-from producers.ops.stores import api_clients
 from shared.carrot import Compiled
+from shared.clients import api_clients
 from shared.okta import OktaClient
 from shared.rules import Rules, normalize_match
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from config.loader import LoadedConfig
-from producers.ops.stores import api_clients
 from shared.carrot import Compiled, render
+from shared.clients import api_clients
 from shared.errors import CarrotError
 from shared.rules import Rules
 

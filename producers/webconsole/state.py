@@ -9,12 +9,12 @@ import redis
 from aiohttp import web
 
 from config.loader import LoadedConfig
-from producers.ops.stores import Stores
 from producers.webconsole.accounts import AccountStore
 from producers.webconsole.audit import AuditLog
 from producers.webconsole.sessions import SessionStore
 from producers.webconsole.signin_limits import SigninLimits
 from shared.config_store import ConfigStore
+from shared.stores import Stores
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class ConsoleState:
     @classmethod
     def create(cls, loaded: LoadedConfig, options: ConsoleOptions) -> ConsoleState:
         """Connect to the configuration's Redis and load the templates."""
-        stores = Stores.of(loaded)
+        stores = Stores.for_command(loaded)
         client: redis.Redis = stores.client
         return cls(
             loaded=loaded,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from producers.factory import open_producer as producer
 from producers.ops.dlq import pick
 from producers.ops.replay import plan_replay, replay
-from producers.ops.stores import producer
 from producers.webconsole.current import current
 from producers.webconsole.guard import account_of
 from producers.webconsole.render import flash, page, redirect

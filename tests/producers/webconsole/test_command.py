@@ -1,0 +1,69 @@
+"""`hopsync console add-user`: accounts with argon2id hashes; bad input and Redis down exit cleanly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import redis
+import yaml
+from click.testing import CliRunner
+
+from producers.cli import main
+from producers.webconsole.accounts import AccountStore
+from sim.harness import DEFAULT_CONFIG
+
+
+def config_file(tmp_path: Path) -> str:
+    path = tmp_path / "hopsync.yaml"
+    path.write_text(yaml.safe_dump(DEFAULT_CONFIG), encoding="utf-8")
+    return str(path)
+
+
+def add_user(tmp_path: Path, redis_url: str, *args: str, password: str) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        main,
+        ["console", "add-user", "--config", config_file(tmp_path), *args, "--password-stdin"],
+        input=password + "\n",
+        env={"REDIS_URL": redis_url},
+    )
+    return result.exit_code, result.output
+
+
+def test_an_account_is_created_with_an_argon2id_hash_that_verifies(
+    tmp_path: Path, redis_url: str, client: redis.Redis
+) -> None:
+    code, output = add_user(
+        tmp_path, redis_url, "ada", "--role", "admin", password="a long password"
+    )
+    assert code == 0, output
+    assert "account ada (admin) created" in output
+    account = AccountStore(client).get("ada")
+    assert account is not None and account.role == "admin"
+    assert account.password_hash.startswith("$argon2id$")
+    assert "a long password" not in account.password_hash
+    assert AccountStore(client).verify("ada", "a long password") == account
+    assert AccountStore(client).verify("ada", "a wrong password") is None
+
+
+def test_a_short_password_or_a_taken_name_is_a_usage_error_that_changes_nothing(
+    tmp_path: Path, redis_url: str, client: redis.Redis
+) -> None:
+    code, output = add_user(tmp_path, redis_url, "ada", "--role", "viewer", password="short")
+    assert code == 2 and "at least 10 characters" in output
+    assert AccountStore(client).get("ada") is None
+    assert add_user(tmp_path, redis_url, "ada", "--role", "viewer", password="x" * 12)[0] == 0
+    code, output = add_user(tmp_path, redis_url, "ada", "--role", "admin", password="y" * 12)
+    assert code == 2 and "already exists" in output
+    assert AccountStore(client).get("ada").role == "viewer"  # type: ignore[union-attr]
+    code, _ = add_user(
+        tmp_path, redis_url, "ada", "--role", "admin", "--replace", password="y" * 12
+    )
+    assert code == 0 and AccountStore(client).get("ada").role == "admin"  # type: ignore[union-attr]
+
+
+def test_with_redis_down_add_user_says_so_in_one_line_and_exits_4(tmp_path: Path) -> None:
+    code, output = add_user(
+        tmp_path, "redis://127.0.0.1:1/0", "ada", "--role", "admin", password="a long password"
+    )
+    assert code == 4, output
+    assert "Traceback" not in output
