@@ -1,4 +1,4 @@
-"""`hopsync console add-user`: accounts with argon2id hashes; bad input and Redis down exit cleanly."""
+"""`hopsync console add-user`: argon2id accounts; bad input and Redis down exit cleanly."""
 
 from __future__ import annotations
 
