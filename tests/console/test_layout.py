@@ -1,0 +1,82 @@
+"""The console works with the keyboard alone, and fits a narrow window without sideways scrolls."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from producers.webconsole.working import WorkingCopies
+from tests.console.world import PASSWORD, ConsoleWorld, sign_in
+
+PAGES = [
+    "/runs",
+    "/connection",
+    "/groups",
+    "/fields",
+    "/settings",
+    "/review",
+    "/history",
+    "/letters",
+    "/export",
+    "/accounts",
+    "/audit",
+]
+
+
+@pytest.fixture
+def keyboard_page(browser: Browser, world: ConsoleWorld) -> Iterator[Page]:
+    context = browser.new_context(base_url=world.url)
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+    WorkingCopies(world.client).discard("ada")
+
+
+def tab_to(page: Page, text: str, limit: int = 40) -> None:
+    """Press Tab until the focused element's text is ``text``."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.innerText") == text:
+            return
+    raise AssertionError(f"{text!r} was not reached with Tab")
+
+
+def test_signing_in_and_adding_a_group_need_only_the_keyboard(
+    keyboard_page: Page, world: ConsoleWorld
+) -> None:
+    page = keyboard_page
+    page.goto("/signin")
+    page.keyboard.type("ada")  # the account field has the focus
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/runs")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.innerText") == "Skip to content"
+    tab_to(page, "Sync Groups")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/groups")
+    tab_to(page, "Add Group")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/groups/new")
+    page.keyboard.type("Keyboard People")  # the group name has the focus
+    page.keyboard.press("Tab")
+    page.keyboard.type("department:engineering")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/groups")
+    expect(page.locator("#groups")).to_contain_text("Keyboard People")
+
+
+@pytest.mark.parametrize("width", [400, 1280])
+def test_every_page_fits_the_window_without_sideways_scrolling(
+    browser: Browser, world: ConsoleWorld, width: int
+) -> None:
+    context = browser.new_context(base_url=world.url, viewport={"width": width, "height": 800})
+    page = sign_in(context.new_page(), "ada")
+    for path in PAGES:
+        page.goto(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} is {overflow}px wider than a {width}px window"
+    context.close()
