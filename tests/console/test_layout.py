@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from producers.webconsole.working import WorkingCopies
-from tests.console.world import PASSWORD, ConsoleWorld, sign_in
+from sim.harness import CHARTHOP_TOKEN, OKTA_TOKEN, WEBHOOK_SECRET
+from tests.console.world import PASSWORD, ConsoleWorld, SignIn, sign_in
 
 PAGES = [
     "/runs",
@@ -80,3 +81,18 @@ def test_every_page_fits_the_window_without_sideways_scrolling(
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} is {overflow}px wider than a {width}px window"
     context.close()
+
+
+def test_no_page_shows_a_secret_even_after_test_connection(
+    signed_in: SignIn, world: ConsoleWorld
+) -> None:
+    secrets = [OKTA_TOKEN, CHARTHOP_TOKEN, WEBHOOK_SECRET]
+    page = signed_in("ada")
+    page.goto("/connection")
+    page.get_by_role("button", name="Test connection").click()
+    expect(page.locator("#check-results")).to_be_visible()
+    shown = [page.content()]
+    for path in PAGES:
+        page.goto(path)
+        shown.append(page.content())
+    assert not [secret for secret in secrets for html in shown if secret in html]
