@@ -61,6 +61,7 @@ LAYERS: tuple[Layer, ...] = (
             (
                 "shared.redis_client",
                 "shared.broker",
+                "shared.dramatiq_coupling",
                 "shared.runs",
                 "shared.presence",
                 "shared.deadletters",

@@ -30,7 +30,7 @@ import pytest
 import redis
 from dramatiq.broker import MessageProxy
 
-import shared.broker
+import shared.dramatiq_coupling
 from config.settings import WorkerConfig
 from producers.live import FlushReport
 from producers.live_queue import LiveQueue
@@ -261,7 +261,7 @@ def test_a_flusher_tick_cut_by_a_redis_restart_still_enqueues_what_it_claimed(
 def test_messages_stranded_by_a_fetch_whose_answer_was_lost_are_requeued(
     redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(shared.broker, "RECONCILE_EVERY_S", 0.2)
+    monkeypatch.setattr(shared.dramatiq_coupling, "RECONCILE_EVERY_S", 0.2)
     broker = build_broker(url=redis_server.url)
     probe = dramatiq.actor(actor_name="probe", queue_name="probe", broker=broker)(nothing)
     sent = {probe.send().options["redis_message_id"] for _ in range(3)}
