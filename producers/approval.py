@@ -37,10 +37,10 @@ def _run(config_path: str | None, run_id: str, approve: bool) -> RunMeta:
 @config_option
 @click.argument("run_id")
 def approve(config_path: str | None, run_id: str) -> None:
-    """Apply a held run, re-checking each change against current data."""
+    """Apply a held run's plan; only the Okta users it writes are read again."""
     meta = _run(config_path, run_id, approve=True)
     console.print(
-        f"run {run_id} approved: {meta.expected} people re-enqueued; "
+        f"run {run_id} approved: its planned writes are enqueued ({meta.expected} people in all); "
         f"follow it with `hopsync runs show {run_id}`",
         highlight=False,
     )

@@ -174,7 +174,10 @@ class Producer:
         self, run: RunMeta, matched: MatchResult, triaged: Triage, reasons: list[str]
     ) -> RunMeta:
         held = run.model_copy(update={"status": "held", "note": "; ".join(reasons)})
-        self.runs.save_plan(run.run_id, matched.items)
+        # The plan is what approval would write; everyone else is decided now and kept, so that
+        # the approved run still counts every person (the count is sealed only on approval).
+        self.runs.save_plan(run.run_id, triaged.to_send)
+        self.runs.record(run.run_id, [*matched.outcomes, *triaged.in_step])
         outcomes = [*triaged.planned, *matched.outcomes]
         self.runs.save_summary(build_summary(held, outcomes, datetime.now(UTC)))
         self.runs.save_meta(held)
@@ -183,14 +186,20 @@ class Producer:
         return held
 
     async def approve(self, run_id: str) -> RunMeta:
-        """Apply a held run: each item is re-read now and only what is still needed is written."""
+        """Apply a held run's plan: the people it would write, as approved.
+
+        Only their Okta users are read again (one or two reads each), so that nothing already
+        written meanwhile is written twice; the people decided when it was held keep their
+        outcomes, so the run's counts before and after approval add up to the same people.
+        """
         meta = self.runs.meta(run_id)
         if meta.status != "held":
             return await self._approve_live(meta)
         group_ids, missing = await managed_groups(self.okta, self.rules.groups, create=True)
         items = [
-            item.model_copy(update={"snapshot": False}) for item in self.runs.plan_items(run_id)
+            item.model_copy(update={"approved": True}) for item in self.runs.plan_items(run_id)
         ]
+        decided = self.runs.outcomes(run_id)
         self.runs.reopen(run_id)
         self.runs.save_groups(run_id, group_ids)
         approved = meta.model_copy(
@@ -201,8 +210,8 @@ class Producer:
             }
         )
         self.runs.save_meta(approved)
-        self.enqueue(approved, items)
-        return approved.model_copy(update={"expected": len(items)})
+        self.enqueue(approved, items, decided=decided)
+        return approved.model_copy(update={"expected": len(items) + len(decided)})
 
     async def _approve_live(self, meta: RunMeta) -> RunMeta:
         limits = self._live_safety()

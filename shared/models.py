@@ -52,6 +52,7 @@ class SyncItem(Model):
     person: dict[str, Any] | None = None
     okta: OktaUserSnapshot | None = None
     snapshot: bool = True
+    approved: bool = False  # of an approved held plan: ``person`` as approved, Okta read again
 
 
 class SyncMessage(Model):

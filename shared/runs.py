@@ -155,9 +155,13 @@ class RunStore:
         return [SyncItem.model_validate_json(value) for value in raw]
 
     def reopen(self, run_id: str) -> None:
-        """Forget a held run's summary and count, so that it can run for real."""
+        """Forget a held run's summary and count, so that it can run for real.
+
+        The outcomes decided when it was held (conflicts, deferred and unchanged people) stay:
+        the approved run counts every person it had.
+        """
         with self.client.pipeline() as pipe:
-            pipe.delete(constants.run_summary_key(run_id), constants.run_outcomes_key(run_id))
+            pipe.delete(constants.run_summary_key(run_id))
             pipe.hdel(constants.run_key(run_id), "aggregate", "sealed", "expected")
             pipe.execute()
 
@@ -179,6 +183,10 @@ class RunStore:
             pipe.hset(key, outcome.key, outcome.model_dump_json(exclude_defaults=True))
             pipe.expire(key, self.ttl_s)
             pipe.execute()
+
+    def forget_planned(self, run_id: str, key: str) -> None:
+        """Drop the note of a person's writes when none was sent after all (a parked message)."""
+        self.client.hdel(constants.run_planned_key(run_id), key)
 
     def planned(self, run_id: str, key: str) -> PersonOutcome | None:
         """The outcome noted before a person's writes, if any."""

@@ -15,7 +15,7 @@ from typing import Final
 import redis
 
 from shared import constants
-from shared.errors import MissingGroupError
+from shared.errors import BudgetDeferredError, MissingGroupError
 from shared.live_safety import LiveSafety
 from shared.models import OktaUserSnapshot, PersonOutcome, SyncItem, SyncMessage
 from shared.plan import plan_item
@@ -30,8 +30,13 @@ async def sync_item(runtime: Runtime, message: SyncMessage, *, retries: int) -> 
     await runtime.open_clients()
     group_ids = await run_group_ids(runtime, message.run_id, create=not message.dry_run)
     item = message.item
+    earlier = None if message.dry_run else runtime.runs.planned(message.run_id, item.key)
     if not item.snapshot or retries > 0:
         item = await refresh(runtime, item, group_ids)
+    elif item.approved or earlier is not None:
+        # An approved plan writes what was approved, to the Okta user as it is now; a redelivery
+        # whose writes may have gone out (a create, say) looks the user up before writing again.
+        item = await refresh_okta(runtime, item, group_ids)
     plan = plan_item(item, runtime.rules)
     if plan is None:
         return PersonOutcome(
@@ -45,7 +50,6 @@ async def sync_item(runtime: Runtime, message: SyncMessage, *, retries: int) -> 
         return held
     if message.dry_run:
         return plan.outcome()
-    earlier = runtime.runs.planned(message.run_id, item.key)
     if plan.status == "unchanged" and earlier is not None:
         # A redelivery after the writes went out but before the outcome was recorded.
         return earlier
@@ -53,7 +57,11 @@ async def sync_item(runtime: Runtime, message: SyncMessage, *, retries: int) -> 
         runtime.runs.save_planned(message.run_id, plan.outcome())
     # A resync's first try plans from the snapshot alone, so it may park and plan again later.
     park = message.kind == "resync" and message.item.snapshot and retries == 0
-    await apply_plan(plan, runtime.okta(), group_ids, park=park)
+    try:
+        await apply_plan(plan, runtime.okta(), group_ids, park=park)
+    except BudgetDeferredError:
+        runtime.runs.forget_planned(message.run_id, item.key)  # parked: nothing was written
+        raise
     return plan.outcome()
 
 
@@ -97,6 +105,17 @@ def live_hold(
         return None
     limits.hold(message.run_id, message.item, reason)
     return planned.model_copy(update={"status": "held", "reason": reason})
+
+
+async def refresh_okta(runtime: Runtime, item: SyncItem, group_ids: dict[str, str]) -> SyncItem:
+    """The item with its person as it is, and the Okta user looked up now (one or two reads)."""
+    if item.person is None:
+        return await refresh(runtime, item, group_ids)
+    value = runtime.rules.match_value(item.person)
+    okta = None
+    if value is not None:
+        okta = await lookup_user(runtime.okta(), runtime.rules, value, group_ids)
+    return item.model_copy(update={"okta": okta, "snapshot": True, "approved": False})
 
 
 async def refresh(runtime: Runtime, item: SyncItem, group_ids: dict[str, str]) -> SyncItem:

@@ -2,9 +2,11 @@
 
 Per bucket a hash (constants.ratelimit_key) holds Okta's latest window: limit, lowest Remaining,
 Reset. A sorted set (constants.INFLIGHT_KEY) holds one lease per request in flight, scored by its
-expiry, so that a process that dies gives its places back. Two Lua scripts apply the rules of
-budget.py atomically: ACQUIRE admits or says how long to wait, RELEASE drops the lease and folds
-the answer's reading into the window.
+expiry, so that a process that dies gives its places back: leases are short (LEASE_TTL_S) and
+renewed every LEASE_RENEW_S while their request runs, so a killed worker's places come back
+within LEASE_TTL_S (well inside the heartbeat timeout after which its messages are redelivered).
+Two Lua scripts apply the rules of budget.py atomically: ACQUIRE admits or says how long to
+wait, RELEASE drops the lease and folds the answer's reading into the window.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ from shared.okta.ratelimit import (
 log = structlog.get_logger(__name__)
 
 WINDOW_KEY_TTL_S: Final = 3600  # a bucket's hash outlives any window, then goes away
+LEASE_TTL_S: Final = 10.0  # a lease nobody renews (its process died) frees its place this late
+LEASE_RENEW_S: Final = 3.0  # how often a process renews the leases of its requests still running
 
 # KEYS: bucket hash, in-flight zset.
 # ARGV: now (Okta time), share, probe budget, max in flight, lease member, lease expiry, bucket.
@@ -145,7 +149,7 @@ class RedisRateLimiter:
         redis: aioredis.Redis,
         *,
         policy: budget.Policy,
-        lease_ttl_s: float = 60.0,
+        lease_ttl_s: float = LEASE_TTL_S,
         max_wait_s: float = 65.0,
         sleep: Sleep = asyncio.sleep,
         rand: Callable[[], float] = random.random,
@@ -161,6 +165,8 @@ class RedisRateLimiter:
         self._sleep = sleep
         self._rand = rand
         self._published: dict[str, float] = {}  # bucket -> the wait last published
+        self._leases: dict[str, OktaClock] = {}  # this process's leases, renewed while held
+        self._renewer: asyncio.Task[None] | None = None
 
     def __repr__(self) -> str:
         return (
@@ -251,11 +257,31 @@ class RedisRateLimiter:
     @asynccontextmanager
     async def _slot(self, bucket: str, clock: OktaClock) -> AsyncIterator[Slot]:
         member = await self._acquire(bucket, clock)
+        self._hold(member, clock)
         slot = Slot()
         try:
             yield slot
         finally:
+            self._leases.pop(member, None)
             await asyncio.shield(self._release(bucket, member, slot.reading))
+
+    def _hold(self, member: str, clock: OktaClock) -> None:
+        """Keep a lease renewed while its request runs (one renewer task while any is held)."""
+        self._leases[member] = clock
+        if self._renewer is None or self._renewer.done():
+            self._renewer = asyncio.get_running_loop().create_task(self._renew())
+
+    async def _renew(self) -> None:
+        """Push the expiry of this process's leases on; ends when none is held."""
+        while self._leases:
+            await asyncio.sleep(LEASE_RENEW_S)
+            expiries = {m: clock.now() + self._lease_ttl_s for m, clock in self._leases.items()}
+            if not expiries:
+                return
+            try:
+                await self._redis.zadd(INFLIGHT_KEY, dict(expiries), xx=True)
+            except RedisError as error:  # a lease that lapses meanwhile only frees a place early
+                log.warning("okta_lease_renewal_failed", error=type(error).__name__)
 
     def slot(self, bucket: str, clock: OktaClock) -> AbstractAsyncContextManager[Slot]:
         """Wait for the fleet's budget and a lease; release and apply the reading on exit."""

@@ -58,16 +58,38 @@ def test_a_run_past_a_limit_is_held_with_its_plan_and_writes_nothing(world: Worl
     assert "updates planned, limit 5% allows 10" in meta.note
 
 
-def test_an_approved_run_applies_its_plan_after_re_reading_current_data(world: World) -> None:
-    sim = world(people=200, existing=1.0, drifted=0.4, missing_groups=1, config=SAFETY)
+def test_an_approved_run_keeps_every_person_and_reads_only_what_its_writes_need(
+    world: World,
+) -> None:
+    sim = world(
+        people=300,
+        existing=0.9,
+        drifted=0.1,
+        missing_groups=1,
+        config=SAFETY,
+        future_start_share=0.05,
+        no_email_share=0.03,
+    )
     held = start_held(sim)
+    assert held.counts["conflict"] > 0 and held.counts["deferred"] > 0
+    sim.okta.reset_counters()
     result = CliRunner().invoke(main, ["runs", "approve", held.run_id], env=sim.env)
     assert result.exit_code == 0, result.output
     done = wait_for_summary(store(sim), held.run_id, timeout_s=60)
     assert done.status == "completed"
-    assert done.counts["updated"] == held.counts["updated"]
-    assert sim.okta.counters().writes == done.okta_writes > 0
+    # Every person of the held run is in the approved one, decided the same way or applied.
+    assert sum(done.counts.values()) == sum(held.counts.values())
+    for status in ("conflict", "deferred", "unmatched", "updated", "created"):
+        assert done.counts[status] == held.counts[status], status
+    counters = sim.okta.counters()
+    assert counters.writes == done.okta_writes == held.okta_writes > 0
     assert "Out Of Date Title" not in {p["title"] for p, _, _ in okta_state(sim).values()}
+    # Reads: the managed groups once, then each written person's user and groups, no more.
+    reads = sum(n for (_, method), n in counters.calls.items() if method == "GET")
+    people_written = held.counts["updated"] + held.counts["created"]
+    assert reads <= 2 * people_written + 5, (reads, people_written)
+    print(f"\napproval: {reads} reads for {held.okta_writes} planned writes", end="")
+    print(f" ({reads / held.okta_writes:.2f} per write), {people_written} people written")
 
 
 def test_a_discarded_run_writes_nothing_and_cannot_be_approved_after(world: World) -> None:

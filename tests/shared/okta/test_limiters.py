@@ -10,14 +10,17 @@ from typing import Any
 import pytest
 import redis.asyncio as aioredis
 
+from config.settings import WorkerConfig
 from shared.okta import (
     LocalRateLimiter,
     OktaClock,
     RateLimitReading,
     RedisRateLimiter,
+    redis_ratelimit,
 )
 from shared.okta.budget import Decision, Policy
 from shared.okta.ratelimit import RateLimiter, pause_for
+from shared.okta.redis_ratelimit import LEASE_RENEW_S, LEASE_TTL_S
 
 START = 1_700_000_000.0
 
@@ -198,6 +201,29 @@ def test_a_dead_processes_leases_expire(redis_url: str) -> None:
         assert not await admitted(alive, "user-get", clock)
         time.now += 5.0
         assert await admitted(alive, "user-get", clock)
+
+    run("redis", redis_url, scenario)
+
+
+def test_a_dead_processes_places_come_back_within_the_heartbeat_timeout_plus_5_s() -> None:
+    heartbeat_s = WorkerConfig().heartbeat_timeout_ms / 1000
+    assert heartbeat_s + 5 >= LEASE_TTL_S
+    assert LEASE_RENEW_S * 3 <= LEASE_TTL_S  # two renewals may be missed before a lease lapses
+
+
+def test_a_live_request_keeps_its_lease_past_the_lease_ttl_and_gives_it_back_at_the_end(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(redis_ratelimit, "LEASE_RENEW_S", 0.1)
+    clock = OktaClock()
+
+    async def scenario(make: Factory) -> None:
+        holder = make(share=1.0, max_in_flight=1, lease_ttl_s=0.5)
+        other = make(share=1.0, max_in_flight=1, lease_ttl_s=0.5)
+        async with holder.slot("user-get", clock):
+            await asyncio.sleep(1.5)  # three lease lifetimes: renewed, still held
+            assert not await admitted(other, "user-get", clock)
+        assert await admitted(other, "user-get", clock)
 
     run("redis", redis_url, scenario)
 
