@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,32 @@ def test_the_check_finds_a_back_edge_and_a_loop_in_a_tree_that_has_them(tmp_path
 def test_the_fake_okta_may_not_borrow_the_clients_bucket_logic() -> None:
     assert violation("sim.okta.gate", "shared.okta.buckets") is not None
     assert violation("sim.okta.state", "shared.okta.models") is None
+
+
+# Modules that open a Redis client themselves, with the reason; everyone else uses
+# shared/redis_client.py (connect_redis, connect_async_redis).
+OWN_REDIS_CLIENTS = {
+    "shared.redis_client": "the one connection helper",
+    "producers.webhook.app": "a bounded blocking pool that fails within seconds (senders retry)",
+}
+
+
+def test_redis_clients_are_opened_through_the_one_connection_helper() -> None:
+    found = []
+    for name, path in module_files().items():
+        if name in OWN_REDIS_CLIENTS:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Call) and _opens_redis(node.func):
+                found.append(f"{name}:{node.lineno}")
+    assert found == [], "use shared.redis_client.connect_redis instead: " + ", ".join(found)
+
+
+def _opens_redis(func: ast.expr) -> bool:
+    if isinstance(func, ast.Attribute) and func.attr in ("from_url", "from_pool"):
+        return "Redis" in ast.unparse(func.value) or "ConnectionPool" in ast.unparse(func.value)
+    return isinstance(func, ast.Attribute | ast.Name) and ast.unparse(func) in (
+        "redis.Redis",
+        "aioredis.Redis",
+        "Redis",
+    )

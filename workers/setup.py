@@ -11,6 +11,7 @@ from dramatiq.middleware import Middleware
 
 from config.loader import LoadedConfig
 from shared.broker import HopsyncBroker, build_broker
+from shared.redis_client import connect_redis
 from workers.middleware import ApiClients, DeadLetters, OktaMetrics, WorkerPresence
 from workers.middleware.fleet_metrics import FleetPrometheus
 from workers.runtime import Runtime, install
@@ -30,8 +31,8 @@ def setup_worker(
     """
     runtime = Runtime.create(loaded, client, async_redis)
     install(runtime)
-    beats = client or redis.Redis.from_url(
-        loaded.secrets.redis_url, socket_timeout=2, socket_connect_timeout=2
+    beats = client or connect_redis(
+        loaded.secrets.redis_url, retries=0, socket_timeout=2, socket_connect_timeout=2
     )
     middleware: list[Middleware] = [DeadLetters(), OktaMetrics(), WorkerPresence(beats)]
     if prometheus:

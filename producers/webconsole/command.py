@@ -12,6 +12,7 @@ from producers.exits import UNAVAILABLE, USAGE, stop
 from producers.ops.output import say
 from producers.webconsole.accounts import ROLES, AccountError, AccountStore
 from producers.webconsole.audit import AuditLog
+from shared.redis_client import COMMAND_RETRIES, connect_redis
 
 
 @click.group(invoke_without_command=True)
@@ -66,7 +67,7 @@ def add_user(
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("password", hide_input=True, confirmation_prompt=True)
-    client = redis.Redis.from_url(loaded.secrets.redis_url)
+    client = connect_redis(loaded.secrets.redis_url, retries=COMMAND_RETRIES)
     try:
         AccountStore(client).add(name, password, role, replace=replace)  # type: ignore[arg-type]
     except AccountError as error:
