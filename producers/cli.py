@@ -280,12 +280,18 @@ def package_version() -> str:
 @main.command()
 @click.option("--people", default=300, show_default=True, help="Size of the generated org.")
 @click.option("--seed", default=7, show_default=True, help="Seed of the generated org.")
+@click.option(
+    "--keep",
+    is_flag=True,
+    help="Keep the embedded Redis, simulators and workers running afterwards (Ctrl-C stops "
+    "them), and print the commands to try on them from another terminal.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print both summaries as JSON.")
-def demo(people: int, seed: int, as_json: bool) -> None:
+def demo(people: int, seed: int, keep: bool, as_json: bool) -> None:
     """Run a dry run, then a real resync, against simulated ChartHop and Okta; no setup needed."""
     from producers.demo import run_demo
 
-    dry, real = run_demo(people=people, seed=seed, console=console, quiet=as_json)
+    dry, real = run_demo(people=people, seed=seed, console=console, quiet=as_json, keep=keep)
     if as_json:
         click.echo(
             json.dumps(

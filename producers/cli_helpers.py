@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -19,6 +19,9 @@ from producers.exits import remember_redis_url
 from shared.errors import ConfigError
 from shared.logging import configure_logging
 from shared.models import RunSummary
+
+if TYPE_CHECKING:
+    from producers.console import SummaryView
 
 F = TypeVar("F", bound=Callable[..., Any])
 console = Console()
@@ -55,11 +58,14 @@ def load_or_exit(
     return loaded
 
 
-def print_summary(summary: RunSummary, as_json: bool, limit: int | None = 50) -> None:
-    """Print a summary as a table (its first ``limit`` changes), or as JSON."""
+def print_summary(
+    summary: RunSummary, as_json: bool, limit: int | None = 50, view: SummaryView | None = None
+) -> None:
+    """Print a summary for the terminal (its first ``limit`` changes, or as ``view`` says), or
+    the whole of it as JSON."""
     if as_json:
         click.echo(summary.model_dump_json(indent=2))
         return
     from producers.console import print_summary_text
 
-    print_summary_text(console, summary, limit=limit)
+    print_summary_text(console, summary, limit=limit, view=view)

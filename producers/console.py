@@ -1,19 +1,22 @@
-"""Show runs on a terminal: a progress bar while a run goes, and its summary as a table."""
+"""Show runs on a terminal: a progress bar while a run goes (and why it waits), and its summary
+for an 80-column terminal."""
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import Final
 
 import redis
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from shared.broker import REDIS_DOWN
 from shared.errors import BrokerUnavailableError, NoWorkerError, WaitTimeoutError
-from shared.models import RunSummary
+from shared.models import PersonOutcome, RunSummary
 from shared.presence import Presence, waiting_reason
 from shared.runs import RunStore
 from shared.summary import describe, headline
@@ -132,29 +135,124 @@ def _line(watch: _Watch) -> str:
     return f"{line}; {watch.reason}" if watch.reason else line
 
 
-def print_summary_text(out: Console, summary: RunSummary, limit: int | None = 50) -> None:
-    """The headline (the run's status first) on one line of its own, then the changes' table."""
-    out.print(headline(summary), markup=False, highlight=False, soft_wrap=True)
-    if summary.changes or summary.groups_created:
-        out.print(summary_table(summary, limit=limit))
+# What each outcome word means, printed once under a summary for the words it shows.
+OUTCOME_MEANINGS: dict[str, str] = {
+    "failed": "not written; its message is in the dead-letter queue (hopsync dlq list)",
+    "held": "not written: the run waits for `hopsync runs approve` or `discard`",
+    "conflict": "skipped: no single match between ChartHop and Okta (the row says why)",
+    "updated": "profile fields or group memberships changed in Okta",
+    "created": "a new Okta user",
+    "unmatched": "no Okta user matches and create_profiles is off",
+    "deferred": "starts on a later date (in the row); synced from that day",
+    "unchanged": "already in step; nothing written",
+}
 
 
-def summary_table(summary: RunSummary, limit: int | None = 50) -> Table:
-    """The summary's changes as a table (the headline is printed before it)."""
-    table = Table(show_lines=False)
-    table.add_column("status")
-    table.add_column("person")
-    table.add_column("changes")
-    shown = summary.changes if limit is None else summary.changes[:limit]
-    for outcome in shown:
-        status, _, rest = describe(outcome, compact=True).partition("] ")
-        who, _, what = rest.partition(": ")
-        table.add_row(status.lstrip("["), who, what)
-    hidden = len(summary.changes) - len(shown)
+@dataclass(frozen=True)
+class SummaryView:
+    """How much of a summary to show: which outcomes, how many rows, and in which layout.
+
+    ``rest`` is the command that lists what the limit leaves out (None: no such command works,
+    as after the demo, whose Redis is gone).
+    """
+
+    limit: int | None = 50
+    per_outcome: int | None = None  # at most this many of each outcome (the demo's sampler)
+    outcomes: frozenset[str] | None = None
+    wide: bool = False
+    legend: bool = True
+    rest: str | None = "hopsync runs show {run_id} --all"
+
+
+def summary_view(summary: RunSummary, view: SummaryView | None = None) -> Group:
+    """The summary: headline, created groups, one row per change, what was left out, legend."""
+    view = view or SummaryView()
+    chosen = [o for o in summary.changes if view.outcomes is None or o.status in view.outcomes]
+    shown = _sample(chosen, view.per_outcome) if view.per_outcome else chosen
+    shown = shown if view.limit is None else shown[: view.limit]
+    parts: list[RenderableType] = [Text(headline(summary))]
     if summary.groups_created:
         verb = "would create" if summary.dry_run else "created"
-        table.caption = f"groups {verb}: {', '.join(summary.groups_created)}"
-    if hidden > 0:
-        more = f"+{hidden} more: `hopsync runs show {summary.run_id}` or --json shows all"
-        table.caption = f"{table.caption}; {more}" if table.caption else more
+        parts.append(Text(f"groups {verb}: {', '.join(summary.groups_created)}"))
+    if shown:
+        parts.append(wide_changes_table(shown) if view.wide else changes_table(shown))
+    elif view.outcomes is not None:
+        parts.append(Text(f"no {' or '.join(sorted(view.outcomes))} people in this run"))
+    if len(chosen) > len(shown):
+        parts.append(Text(more_line(summary, len(chosen) - len(shown), view)))
+    if view.legend:
+        parts += legend_lines(summary)
+    return Group(*parts)
+
+
+def _sample(outcomes: list[PersonOutcome], each: int) -> list[PersonOutcome]:
+    taken: Counter[str] = Counter()
+    sample = []
+    for outcome in outcomes:
+        if taken[outcome.status] < each:
+            taken[outcome.status] += 1
+            sample.append(outcome)
+    return sample
+
+
+def changes_table(outcomes: list[PersonOutcome]) -> Table:
+    """One row per person for 80 columns: the outcome word, then who and below it what changed."""
+    table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), show_header=False)
+    table.add_column("status", no_wrap=True)
+    table.add_column("person", overflow="fold", ratio=1)
+    for outcome in outcomes:
+        status, who, what = _split(describe(outcome, compact=True))
+        table.add_row(status, Text(f"{who}\n{what}"))
     return table
+
+
+def wide_changes_table(outcomes: list[PersonOutcome]) -> Table:
+    """One row per person with every attribute, unwrapped (``--wide``)."""
+    table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="bold")
+    for name in ("status", "person", "changes"):
+        table.add_column(name, no_wrap=True)
+    for outcome in outcomes:
+        table.add_row(*_split(describe(outcome)))
+    return table
+
+
+def _split(described: str) -> tuple[str, str, str]:
+    status, _, rest = described.partition("] ")
+    who, _, what = rest.partition(": ")
+    return status.lstrip("["), who, what
+
+
+def more_line(summary: RunSummary, hidden: int, view: SummaryView) -> str:
+    """What the limit left out, and how to see it: ``+160 more people with changes: ...``."""
+    people = "person" if hidden == 1 else "people"
+    which = f"{people} with changes"
+    if view.outcomes is not None:
+        which = f"{' or '.join(sorted(view.outcomes))} {people}"
+    line = f"+{hidden} more {which}"
+    if view.rest is None:
+        return line
+    rest = view.rest.format(run_id=summary.run_id)
+    if view.outcomes is not None:
+        rest += "".join(f" --outcome {status}" for status in sorted(view.outcomes))
+    return f"{line}; to list all:\n  {rest}"  # the command on a line of its own, to copy
+
+
+def legend_lines(summary: RunSummary) -> list[Table]:
+    """What each outcome word the summary counts means, one word a row (none: nothing)."""
+    words = [status for status in OUTCOME_MEANINGS if summary.counts.get(status)]
+    if not words:
+        return []
+    table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), show_header=False, style="dim")
+    table.add_column("word", no_wrap=True)
+    table.add_column("meaning", ratio=1)
+    for word in words:
+        table.add_row(word, OUTCOME_MEANINGS[word])
+    return [table]
+
+
+def print_summary_text(
+    out: Console, summary: RunSummary, limit: int | None = 50, view: SummaryView | None = None
+) -> None:
+    """The summary for the terminal: the headline (the run's status first) on a line of its own,
+    created groups, the first ``limit`` changes (or as ``view`` says) and the words explained."""
+    out.print(summary_view(summary, view or SummaryView(limit=limit)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from shared.carrot import render
@@ -84,7 +85,7 @@ def plan_person(
     )
     settings = rules.config.settings
     future = rules.starts_in_future(person)
-    held_back = _held_back(match_value, future, rules)
+    held_back = _held_back(match_value, _future_start(person, rules), rules)
     if held_back is not None:
         return _with(base, *held_back)
     desired = rules.desired_profile(prepared)
@@ -124,16 +125,22 @@ def over_length(profile: Mapping[str, str | None]) -> str | None:
 
 def precheck(person: Mapping[str, Any], rules: Rules) -> tuple[OutcomeStatus, str] | None:
     """Why a person is not synced at all (no match value, or a future start), or None."""
-    return _held_back(rules.match_value(person), rules.starts_in_future(person), rules)
+    return _held_back(rules.match_value(person), _future_start(person, rules), rules)
+
+
+def _future_start(person: Mapping[str, Any], rules: Rules) -> date | None:
+    """The person's start date when it is after today, else None."""
+    return rules.start_date(person) if rules.starts_in_future(person) else None
 
 
 def _held_back(
-    match_value: str | None, future: bool, rules: Rules
+    match_value: str | None, future_start: date | None, rules: Rules
 ) -> tuple[OutcomeStatus, str] | None:
     if match_value is None:
         return "conflict", f"has no {rules.config.match.charthop} to match on"
-    if future and not rules.config.settings.sync_new_hires:
-        return "deferred", "starts in the future; synced from the start date"
+    if future_start is not None and not rules.config.settings.sync_new_hires:
+        # The date is in the reason, so every summary and page shows when the person comes in.
+        return "deferred", f"starts on {future_start.isoformat()}; synced from that day"
     return None
 
 

@@ -15,7 +15,10 @@ from typing import Any
 
 import click
 import redis
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from config.loader import LoadedConfig
 from producers.cli_helpers import config_option, console, load_or_exit, print_summary
@@ -23,7 +26,7 @@ from producers.console import wait_for_summary
 from producers.exits import DONE, UNAVAILABLE, HopsyncGroup, infrastructure_line, summary_exit_code
 from producers.factory import open_producer
 from producers.ops.durations import Duration
-from producers.ops.output import clip, fail, say, stamp
+from producers.ops.output import clip, compact_table, fail, print_wide, say, stamp
 from producers.ops.replay import ReplayPlan, plan_replay, replay
 from shared.deadletters import DeadLetter, DeadLetterStore
 from shared.errors import DeadLetterNotFoundError, HopsyncError
@@ -40,14 +43,17 @@ def dlq() -> None:
 
 @dlq.command("list")
 @config_option
+@click.option("--wide", is_flag=True, help="One unwrapped line per letter, every column.")
 @click.option("--json", "as_json", is_flag=True, help="Print the letters (without bodies) as JSON.")
-def list_letters(config_path: str | None, as_json: bool) -> None:
+def list_letters(config_path: str | None, wide: bool, as_json: bool) -> None:
     """Every dead letter, oldest first."""
     letters = Stores.for_command(load_or_exit(config_path)).dead_letters.entries()
     if as_json:
         click.echo(json.dumps([letter_fields(letter) for letter in letters], indent=2))
+    elif letters and wide:
+        print_wide(letters_table(letters))
     elif letters:
-        console.print(letters_table(letters))
+        console.print(letters_view(letters))
     else:
         say("the dead-letter queue is empty")
 
@@ -57,19 +63,42 @@ def letter_fields(letter: DeadLetter) -> dict[str, Any]:
     return letter.model_dump(mode="json", exclude={"message"})
 
 
+ERROR_CHARS = 150  # two lines at 80 columns; `hopsync dlq show ID` has the whole error
+
+
+def letters_view(letters: list[DeadLetter]) -> Group:
+    """Letters for 80 columns: id, actor and time; then person and run; then the error."""
+    parts: list[RenderableType] = [
+        Text(f"{len(letters)} dead letter(s), oldest first; `hopsync dlq show ID` shows one whole")
+    ]
+    for letter in letters:
+        failed = stamp(letter.failed_at)[:16]  # to the minute: `dlq show` has the seconds
+        parts.append(Text(f"{letter.id}  {letter.actor}  {failed} UTC"))
+        person = letter.person_id or letter.item_key
+        where = [
+            f"person {person}" if person else "",
+            f"run {letter.run_id}" if letter.run_id else "",
+        ]
+        if any(where):
+            parts.append(Padding(Text("  ".join(part for part in where if part)), (0, 0, 0, 2)))
+        parts.append(Padding(Text(clip(letter.error, ERROR_CHARS)), (0, 0, 0, 2)))
+    return Group(*parts)
+
+
 def letters_table(letters: list[DeadLetter]) -> Table:
-    """Letters as a table; the error cut to its first line."""
-    table = Table(title=f"{len(letters)} dead letter(s), oldest first", title_justify="left")
-    table.add_column("message id", overflow="fold")
-    for name in ("actor", "person", "run", "error", "failed at (UTC)"):
-        table.add_column(name)
+    """Letters as a table with every column (``--wide``); the error cut to its first line."""
+    table = compact_table()
+    table.title = f"{len(letters)} dead letter(s), oldest first"
+    table.title_justify = "left"
+    for name in ("message id", "actor", "person", "run", "error", "failed at (UTC)"):
+        table.add_column(name, no_wrap=True)
     for letter in letters:
         table.add_row(
             letter.id,
             letter.actor,
             letter.person_id or letter.item_key or "",
             letter.run_id or "",
-            clip(letter.error),
+            clip(letter.error, ERROR_CHARS),
             stamp(letter.failed_at),
         )
     return table

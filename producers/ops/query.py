@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import click
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from config.loader import LoadedConfig
 from producers.cli_helpers import config_option, console, load_or_exit
-from producers.ops.output import fail, say
+from producers.ops.output import compact_table, fail, print_wide, say
 from shared.carrot import Compiled, compile_filter, render
 from shared.clients import api_clients
 from shared.errors import CarrotError, CarrotSyntaxError, HopsyncError
@@ -48,8 +51,11 @@ class Selection:
     show_default=True,
     help="People to list (0: all); all are counted.",
 )
+@click.option("--wide", is_flag=True, help="One unwrapped line per person, a column per field.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def query(config_path: str | None, carrot_filter: str, limit: int, as_json: bool) -> None:
+def query(
+    config_path: str | None, carrot_filter: str, limit: int, wide: bool, as_json: bool
+) -> None:
     """Preview who a Carrot filter selects in ChartHop, with the fields it reads."""
     loaded = load_or_exit(config_path)
     rules = Rules.build(loaded.config)
@@ -63,7 +69,10 @@ def query(config_path: str | None, carrot_filter: str, limit: int, as_json: bool
     if as_json:
         click.echo(json.dumps(selection_json(carrot_filter, compiled, selection), indent=2))
         return
-    console.print(selection_table(carrot_filter, selection))
+    if wide:
+        print_wide(selection_table(carrot_filter, selection))
+    else:
+        console.print(selection_view(carrot_filter, selection))
     listed = len(selection.rows)
     more = f" (listing {listed}; --limit 0 lists all)" if listed < selection.matched else ""
     say(f"{selection.matched} of {selection.scanned} people match{more}")
@@ -112,12 +121,33 @@ def row(person: dict[str, Any], columns: list[str]) -> dict[str, str | None]:
     return cells
 
 
+def selection_view(text: str, selection: Selection) -> Group:
+    """The listed people for 80 columns: name and work email, then the id and the fields the
+    filter reads, indented below; ids and emails are never cut (they are copied from here)."""
+    fields = [column for column in selection.columns if column not in BASE_COLUMNS]
+    parts: list[RenderableType] = [Text(f"people matching {text}")]
+    for cells in selection.rows:
+        email = cells["contact.workEmail"]
+        parts.append(Text(f"{cells['name'] or '-'}" + (f" <{email}>" if email else "")))
+        details = [f"id {cells['id'] or '-'}"]
+        details += [
+            f"{field}: {cells[field] if cells[field] is not None else '-'}" for field in fields
+        ]
+        parts.append(Padding(Text("; ".join(details)), (0, 0, 0, 2)))
+    return Group(*parts)
+
+
+def _cell(value: str | None) -> str:
+    return "-" if value is None else value
+
+
 def selection_table(text: str, selection: Selection) -> Table:
-    """The listed people as a table titled with the filter."""
-    table = Table(title=f"people matching {text}", title_justify="left")
+    """The listed people as a table with a column per field, titled with the filter (--wide)."""
+    table = compact_table()
+    table.title = f"people matching {text}"
+    table.title_justify = "left"
     for column in selection.columns:
-        # Folded, not cut: ids and emails are copied from here.
-        table.add_column(HEADINGS.get(column, column), overflow="fold")
+        table.add_column(HEADINGS.get(column, column), no_wrap=True)
     for cells in selection.rows:
         table.add_row(*(cells[column] or "" for column in selection.columns))
     return table

@@ -6,6 +6,7 @@ import json
 import sys
 from collections import Counter
 from datetime import datetime
+from typing import Any
 
 import click
 from pydantic import BaseModel, ConfigDict
@@ -13,8 +14,16 @@ from rich.table import Table
 
 from producers.approval import approve, discard
 from producers.cli_helpers import config_option, console, load_or_exit, print_summary
+from producers.console import SummaryView, summary_view
 from producers.exits import USAGE, HopsyncGroup, exit_code, summary_exit_code
-from producers.ops.output import fail, say, stamp
+from producers.ops.output import (
+    compact_table,
+    fail,
+    print_wide,
+    say,
+    short_duration,
+    stamp,
+)
 from shared.errors import RunNotFoundError
 from shared.models import OUTCOME_STATUSES, RunKind, RunMeta, RunStatus
 from shared.presence import Presence
@@ -45,9 +54,12 @@ class RunRow(BaseModel):
 @click.option(
     "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Runs to list."
 )
+@click.option("--wide", is_flag=True, help="Every column (kind, dry run, start time) unwrapped.")
 @click.option("--json", "as_json", is_flag=True, help="Print the history as JSON.")
 @click.pass_context
-def runs(ctx: click.Context, config_path: str | None, limit: int, as_json: bool) -> None:
+def runs(
+    ctx: click.Context, config_path: str | None, limit: int, wide: bool, as_json: bool
+) -> None:
     """The newest runs first (subcommands: show, approve, discard)."""
     if ctx.invoked_subcommand is not None:
         return
@@ -56,8 +68,11 @@ def runs(ctx: click.Context, config_path: str | None, limit: int, as_json: bool)
     if as_json:
         click.echo(json.dumps([row.model_dump(mode="json") for row in rows], indent=2))
         return
-    if rows:
+    if rows and wide:
+        print_wide(wide_history_table(rows))
+    elif rows:
         console.print(history_table(rows))
+        say("a run's id holds its kind and start time (UTC); --wide shows them as columns")
     else:
         say("no runs kept (a run expires runs_ttl_days after it starts)")
     say(workers_line(Presence(store.client).alive()))
@@ -105,33 +120,100 @@ def format_progress(done: int, expected: int | None) -> str:
     return f"{done}/{expected if expected is not None else '?'} done"
 
 
+def result_cell(row: RunRow) -> str:
+    """A finished run's counts, or a running one's progress."""
+    if row.duration_s is not None:
+        return format_counts(row.counts) or "nobody"
+    return format_progress(row.done, row.expected)
+
+
 def history_table(rows: list[RunRow]) -> Table:
-    """History rows as a table; a run still going shows its progress instead of counts."""
-    table = Table()
-    # The run id stays on one line, to be copied into `hopsync runs show RUN`.
-    table.add_column("run", no_wrap=True, min_width=max(len(row.run_id) for row in rows))
-    for name in ("kind", "dry run", "status", "created (UTC)", "duration", "counts"):
-        table.add_column(name)
+    """History rows for an 80-column terminal: run id whole, status, time taken, result."""
+    table = compact_table()
+    table.add_column("run", no_wrap=True)  # copied into `hopsync runs show RUN`
+    table.add_column("status")
+    table.add_column("took", justify="right", no_wrap=True)
+    table.add_column("result", ratio=1)
     for row in rows:
-        finished = row.duration_s is not None
+        status = f"{row.status}\ndry run" if row.dry_run else row.status
+        table.add_row(row.run_id, status, short_duration(row.duration_s), result_cell(row))
+    return table
+
+
+def wide_history_table(rows: list[RunRow]) -> Table:
+    """History rows with every column (``runs --wide``)."""
+    table = compact_table()
+    for name in ("run", "kind", "dry run", "status", "created (UTC)", "took", "result"):
+        table.add_column(name, no_wrap=True)
+    for row in rows:
         table.add_row(
             row.run_id,
             row.kind,
             "yes" if row.dry_run else "",
             row.status,
             stamp(row.created_at),
-            f"{row.duration_s:.1f}s" if row.duration_s is not None else "",
-            format_counts(row.counts) if finished else format_progress(row.done, row.expected),
+            short_duration(row.duration_s),
+            result_cell(row),
         )
     return table
+
+
+LISTED_OUTCOMES = tuple(status for status in OUTCOME_STATUSES if status != "unchanged")
+
+
+class OutcomeList(click.ParamType[frozenset[str], Any]):
+    """Outcome words, comma-separated (``failed,held``); an unknown one is a usage error."""
+
+    name = "outcome"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> frozenset[str]:
+        if isinstance(value, frozenset):
+            return value
+        words = frozenset(word.strip() for word in str(value).split(",") if word.strip())
+        unknown = sorted(words - set(LISTED_OUTCOMES))
+        if unknown or not words:
+            self.fail(
+                f"{', '.join(unknown) or repr(value)}: not an outcome; "
+                f"choose from {', '.join(LISTED_OUTCOMES)} (unchanged people are only counted)",
+                param,
+                ctx,
+            )
+        return words
 
 
 @runs.command()
 @config_option
 @click.argument("run_id")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def show(config_path: str | None, run_id: str, as_json: bool) -> None:
-    """A run's summary with every change; for a run still going, its progress and counts so far.
+@click.option(
+    "--outcome",
+    "outcomes",
+    type=OutcomeList(),
+    multiple=True,
+    metavar="|".join(LISTED_OUTCOMES),
+    help="Only people with this outcome (repeat, or separate with commas).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="People to list; the rest are counted.",
+)
+@click.option("--all", "show_all", is_flag=True, help="List every person (no --limit).")
+@click.option("--wide", is_flag=True, help="Every attribute on one unwrapped line per person.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole summary as JSON.")
+def show(
+    config_path: str | None,
+    run_id: str,
+    outcomes: tuple[frozenset[str], ...],
+    limit: int,
+    show_all: bool,
+    wide: bool,
+    as_json: bool,
+) -> None:
+    """A run's summary and the people it changed; for a run still going, its progress so far.
 
     Exits with the run's code: 0 completed with nothing failed (or still going), 1 people failed
     or the run failed, 3 held.
@@ -143,7 +225,15 @@ def show(config_path: str | None, run_id: str, as_json: bool) -> None:
         fail(str(error), USAGE)
     summary = store.summary(run_id)
     if summary is not None:
-        print_summary(summary, as_json, limit=None)
+        view = SummaryView(
+            limit=None if show_all else limit,
+            outcomes=frozenset().union(*outcomes) if outcomes else None,
+            wide=wide,
+        )
+        if wide and not as_json:
+            print_wide(summary_view(summary, view))
+        else:
+            print_summary(summary, as_json, view=view)
         if meta.status == "held" and not as_json:
             say(f"decide with `hopsync runs approve {run_id}` or `hopsync runs discard {run_id}`")
         sys.exit(summary_exit_code(summary))

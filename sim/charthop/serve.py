@@ -57,9 +57,15 @@ def main(
         domain=domain,
     )
     state.latency_s = latency_s
+    url = f"http://{host}:{port}"
     print(
         f"fake ChartHop: org {org!r} (id {state.org_id}), {len(state.people)} people,"
-        f" {len(state.departed)} departed, at http://{host}:{port}/v2/org/{org}/person",
+        f" {len(state.departed)} departed, at {url}/v2/org/{org}/person (API token: {token})",
+        flush=True,
+    )
+    print(
+        f'  point hopsync at it: charthop: {{org: {org}, base_url: "{url}"}} and '
+        f"CHARTHOP_API_TOKEN={token}",
         flush=True,
     )
     web.run_app(create_app(state), host=host, port=port, print=None, access_log=None)

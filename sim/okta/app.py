@@ -51,5 +51,10 @@ def main(
         state = FakeOkta(settings)
     state.declare_attribute(*attributes)
     state.set_latency(latency_s)
-    print(f"fake Okta on http://{host}:{port}", flush=True)
+    url = f"http://{host}:{port}"
+    print(f"fake Okta on {url} (API token: {state.settings.token})", flush=True)
+    print(
+        f'  point hopsync at it: okta.base_url: "{url}" and OKTA_API_TOKEN={state.settings.token}',
+        flush=True,
+    )
     web.run_app(create_app(state), host=host, port=port, print=None, access_log=None)

@@ -86,6 +86,7 @@ def test_a_blank_location_reads_as_remote_in_fields_and_filters() -> None:
 def test_a_future_hire_is_deferred_when_new_hires_wait_for_their_start() -> None:
     plan = plan_person("p1", person(startDate="2026-12-14"), None, rules(sync_new_hires=False))
     assert plan.status == "deferred"
+    assert plan.reason == "starts on 2026-12-14; synced from that day"
 
 
 def test_a_future_hire_is_created_staged_when_new_hires_sync_early() -> None:

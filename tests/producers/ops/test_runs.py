@@ -11,7 +11,7 @@ import pytest
 import redis
 from rich.console import Console
 
-from producers.ops.runs import RunRow, history_table
+from producers.ops.runs import RunRow, history_table, wide_history_table
 from shared.models import PersonOutcome, RunSummary
 from shared.runs import RunStore
 from shared.summary import build_summary
@@ -87,11 +87,49 @@ def test_the_history_table_shows_counts_for_finished_runs_and_progress_otherwise
     finished_resync(store)
     running_dry_run(store)
     rows = [RunRow.model_validate(row) for row in json.loads(ok(sim.env, "runs", "--json"))]
-    wide = Console(width=200, record=True)
-    wide.print(history_table(rows))
-    text = wide.export_text()
+    narrow = Console(width=80, record=True)
+    narrow.print(history_table(rows))
+    text = " ".join(narrow.export_text().split())  # the counts wrap at 80 columns
     assert "1 failed, 1 created, 1 unchanged" in text
+    assert "2/4 done" in text and "12.5s" in text and "dry run" in text
+    wide = Console(width=200, record=True)
+    wide.print(wide_history_table(rows))
+    text = wide.export_text()
+    assert "1 failed, 1 created, 1 unchanged" in text and "resync" in text
     assert "2/4 done" in text and "12.5s" in text and "yes" in text
+
+
+def test_wide_history_prints_every_column_unwrapped_even_at_80_columns(
+    sim: Simulation, store: RunStore
+) -> None:
+    done = finished_resync(store)
+    lines = ok({**sim.env, "COLUMNS": "80"}, "runs", "--wide").splitlines()
+    [line] = [line for line in lines if line.startswith(done.run_id)]
+    assert "resync" in line.split()[1:] and "1 failed, 1 created, 1 unchanged" in line
+    assert len(line) > 80
+
+
+def test_show_limits_filters_and_lists_all_on_request(sim: Simulation, store: RunStore) -> None:
+    done = finished_resync(store)
+    text = ok(sim.env, "runs", "show", done.run_id, "--limit", "1")
+    assert "Person p2" in text and "Person p1" not in text  # failed people come first
+    assert "+1 more person with changes; to list all:" in text
+    assert f"hopsync runs show {done.run_id} --all" in text
+    every = ok(sim.env, "runs", "show", done.run_id, "--limit", "1", "--all")
+    assert "Person p1" in every and "Person p2" in every and "more" not in every
+    created = ok(sim.env, "runs", "show", done.run_id, "--outcome", "created")
+    assert "Person p1" in created and "Person p2" not in created
+    both = ok(sim.env, "runs", "show", done.run_id, "--outcome", "created,failed")
+    assert "Person p1" in both and "Person p2" in both
+
+
+def test_show_of_an_unknown_outcome_is_a_usage_error_naming_the_choices(
+    sim: Simulation, store: RunStore
+) -> None:
+    done = finished_resync(store)
+    result = invoke(sim.env, "runs", "show", done.run_id, "--outcome", "unchanged")
+    assert result.exit_code == 2
+    assert "unchanged: not an outcome; choose from failed, held" in result.stderr
 
 
 def test_an_empty_history_says_so(sim: Simulation) -> None:
