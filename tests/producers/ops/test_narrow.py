@@ -166,8 +166,8 @@ def selection() -> Selection:
 
 def test_runs_show_at_80_columns_lists_who_then_what_with_a_limit_and_the_words_explained() -> None:
     assert at_80(summary_view(big_summary(), SummaryView(limit=4))) == (
-        "resync resync-20261202T102835-6a8978: 1 failed, 1 updated, 1 created, 2\n"
-        "deferred, 495 unchanged (made 5 Okta write(s))\n"
+        "COMPLETED with 1 failed: resync resync-20261202T102835-6a8978: 1 failed, 1\n"
+        "updated, 1 created, 2 deferred, 495 unchanged (made 5 Okta write(s))\n"
         "groups created: Remote\n"
         "failed    Ada Ivanova <ada.ivanova@acme.example>\n"
         "          Okta answered 400 E0000001: login: An object with this field already\n"
@@ -193,8 +193,8 @@ def test_runs_show_at_80_columns_lists_who_then_what_with_a_limit_and_the_words_
 def test_runs_show_of_one_outcome_says_what_the_rest_are_and_how_to_list_them() -> None:
     view = SummaryView(outcomes=frozenset({"deferred"}), limit=1, legend=False)
     assert at_80(summary_view(big_summary(), view)) == (
-        "resync resync-20261202T102835-6a8978: 1 failed, 1 updated, 1 created, 2\n"
-        "deferred, 495 unchanged (made 5 Okta write(s))\n"
+        "COMPLETED with 1 failed: resync resync-20261202T102835-6a8978: 1 failed, 1\n"
+        "updated, 1 created, 2 deferred, 495 unchanged (made 5 Okta write(s))\n"
         "groups created: Remote\n"
         "deferred  Chloe Wilson <chloe.wilson@acme.example>\n"
         "          starts on 2026-12-14; synced from that day\n"

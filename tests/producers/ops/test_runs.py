@@ -111,15 +111,21 @@ def test_wide_history_prints_every_column_unwrapped_even_at_80_columns(
 
 def test_show_limits_filters_and_lists_all_on_request(sim: Simulation, store: RunStore) -> None:
     done = finished_resync(store)
-    text = ok(sim.env, "runs", "show", done.run_id, "--limit", "1")
+
+    def show(*args: str) -> str:
+        result = invoke(sim.env, "runs", "show", done.run_id, *args)
+        assert result.exit_code == 1, result.output  # a person failed
+        return result.stdout
+
+    text = show("--limit", "1")
     assert "Person p2" in text and "Person p1" not in text  # failed people come first
     assert "+1 more person with changes; to list all:" in text
     assert f"hopsync runs show {done.run_id} --all" in text
-    every = ok(sim.env, "runs", "show", done.run_id, "--limit", "1", "--all")
+    every = show("--limit", "1", "--all")
     assert "Person p1" in every and "Person p2" in every and "more" not in every
-    created = ok(sim.env, "runs", "show", done.run_id, "--outcome", "created")
+    created = show("--outcome", "created")
     assert "Person p1" in created and "Person p2" not in created
-    both = ok(sim.env, "runs", "show", done.run_id, "--outcome", "created,failed")
+    both = show("--outcome", "created,failed")
     assert "Person p1" in both and "Person p2" in both
 
 
