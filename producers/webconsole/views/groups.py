@@ -14,6 +14,8 @@ from producers.webconsole.routing import get, post
 from shared.carrot import compile_filter
 from shared.errors import CarrotError, HopsyncError
 
+SHEET_ROWS = 1000  # people listed on a Test page; all are counted
+
 
 def _groups(editing: Editing) -> list[dict[str, Any]]:
     groups: list[dict[str, Any]] = editing.copy.document.setdefault("groups", [])
@@ -102,7 +104,13 @@ async def test(request: web.Request) -> web.Response:
     form = await request.post()
     name, query = str(form.get("name", "")).strip(), str(form.get("query", "")).strip()
     problems = filter_problems(query)
-    context: dict[str, Any] = {"name": name, "query": query, "problems": problems, "sheet": None}
+    context: dict[str, Any] = {
+        "name": name,
+        "query": query,
+        "problems": problems,
+        "sheet": None,
+        "shown": SHEET_ROWS,
+    }
     if not problems:
         rules = editing.rules()
         try:
