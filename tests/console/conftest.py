@@ -1,7 +1,7 @@
 """Browser tests of the console: Debian's chromium driven by Playwright, against the simulators,
 real Dramatiq workers on real Redis, and the console served on a loopback port.
 
-One browser for the whole session and one simulated world for the package keep the suite fast;
+One browser for all the browser tests and one simulated world for the package keep the suite fast;
 each test opens its own browser context (its own cookies), signed in as the role it needs.
 Playwright's own browser download is not used: the browser is /usr/bin/chromium (apt-get install
 chromium; .ci/run installs it when missing). Playwright's launch gives it a fresh profile.
@@ -25,9 +25,13 @@ from tests.console.world import (
 )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
-    """Debian's chromium, headless; one for the whole session."""
+    """Debian's chromium, headless; one for every browser test.
+
+    Package-scoped, not session-scoped: Playwright's sync API keeps an event loop running in the
+    test thread while it is open, and the rest of the suite calls asyncio.run.
+    """
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium`")
     with sync_playwright() as playwright:
