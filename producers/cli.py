@@ -266,8 +266,26 @@ def log_start(service: str, loaded: LoadedConfig, **where: object) -> None:
         **where,
         redis=hide_password(loaded.secrets.redis_url),
         config=loaded.path,
+        config_version=active_config_version(loaded.secrets.redis_url),
         version=package_version(),
     )
+
+
+def active_config_version(redis_url: str) -> int | str:
+    """The configuration version active in Redis, or why it is not known (never an error)."""
+    from redis import RedisError
+
+    from shared.config_store import ConfigStore
+    from shared.redis_client import connect_redis
+
+    client = connect_redis(redis_url, retries=0, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        number = ConfigStore(client).active_number()
+    except RedisError as error:
+        return f"unknown (Redis: {error})"
+    finally:
+        client.close()
+    return number if number is not None else "none saved yet (the file is used)"
 
 
 def package_version() -> str:

@@ -104,6 +104,7 @@ def test_webhook_and_scheduler_start_beside_a_taken_metrics_port_with_one_warnin
             assert line["level"] == "info"
             assert line["config"] == str(sim.config_path)
             assert line["redis"] == sim.env["REDIS_URL"]
+            assert "config_version" in line
             warnings = [line for line in lines if line["level"] == "warning"]
             assert len(warnings) == 1, lines
             assert f"port {busy_port}" in str(warnings[0]["event"])
