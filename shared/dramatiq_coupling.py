@@ -12,9 +12,9 @@ Dramatiq, and pyproject.toml bounds its version below the next minor release:
 - the key of a worker's unacked messages, ``{namespace}:__acks__.{broker_id}.{queue}``;
 - ``Retries.after_process_message`` enqueueing a message's retry through ``broker.enqueue``.
 
-Everywhere else hopsync uses Dramatiq's public API, except Dramatiq's command line
-(workers/fleet_main.py) and its Prometheus middleware's module settings
-(workers/middleware/fleet_metrics.py), which the same test checks.
+Everywhere else hopsync uses Dramatiq's public API (workers/fleet_main.py supervises worker
+processes that each run a ``dramatiq.Worker``), except its Prometheus middleware's module
+settings (workers/middleware/fleet_metrics.py), which the same test checks.
 """
 
 from __future__ import annotations

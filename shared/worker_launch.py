@@ -23,7 +23,7 @@ def worker_env(base: Mapping[str, str]) -> dict[str, str]:
 
 
 def worker_command(processes: int, threads: int) -> list[str]:
-    """Dramatiq's CLI on workers.entry, with this interpreter, logging in hopsync's format."""
+    """The fleet supervisor (workers.fleet_main) on workers.entry, with this interpreter."""
     return [
         sys.executable,
         "-m",

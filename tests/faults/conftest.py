@@ -77,11 +77,13 @@ class Arena:
         assert self.fleet.process is not None
         return children(self.fleet.process.pid)
 
-    def wait_for_workers(self, count: int, timeout_s: float = 20) -> list[int]:
-        """The worker pids once ``count`` of them run."""
+    def wait_for_workers(
+        self, count: int, timeout_s: float = 20, exclude: set[int] = frozenset()
+    ) -> list[int]:
+        """The worker pids once ``count`` of them (other than ``exclude``) run."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            pids = self.worker_pids()
+            pids = [pid for pid in self.worker_pids() if pid not in exclude]
             if len(pids) >= count:
                 return pids
             time.sleep(0.05)

@@ -1,70 +1,107 @@
-"""kill -9 of a worker process in the middle of a 2,000-person, change-heavy resync.
+"""kill -9 of a worker process in the middle of a 2,000-person, change-heavy resync, and stops.
 
-Dramatiq's main process does not restart a dead worker: it stops the sibling and exits, and the
-supervisor (the container's restart policy) starts a new fleet. The killed worker's unacked
-messages go back on the queue once its heartbeat is older than worker.heartbeat_timeout_ms.
+`hopsync worker` (workers.fleet_main) replaces a dead worker process at once; the killed
+process's unacknowledged messages go back on the queue once its heartbeat is older than
+worker.heartbeat_timeout_ms, and its leases on Okta's budget lapse within 10 s. A stop signal
+ends the fleet within 15 s, whether it reaches the main process only or the whole group.
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 
 import pytest
 
+from config.settings import WorkerConfig
 from shared.deadletters import DeadLetterStore
-from tests.faults.conftest import Build, assert_ended_as_undisturbed, kill
+from tests.faults.conftest import Arena, Build, assert_ended_as_undisturbed, kill
 
 pytestmark = pytest.mark.slow
 PEOPLE = 2000
-HEARTBEAT_MS = 3000
+KILL_PEOPLE = 1000
+DEFAULT_HEARTBEAT_MS = WorkerConfig().heartbeat_timeout_ms  # the promise holds at defaults
+STOP_WITHIN_S = 15
 
 
-def test_a_worker_killed_mid_run_loses_no_one_and_creates_no_one_twice(arena: Build) -> None:
+def create_posts(world: Arena) -> int:
+    """Create requests the fake Okta received (POST /api/v1/users)."""
+    return world.sim.okta.counters().calls[("users-list-create", "POST")]
+
+
+def test_a_worker_killed_mid_run_is_replaced_and_the_run_completes_within_seconds(
+    arena: Build,
+) -> None:
     world = arena(
-        people=PEOPLE,
+        people=KILL_PEOPLE,
         existing=0.5,
         drifted=0.5,
-        config={"worker": {"heartbeat_timeout_ms": HEARTBEAT_MS}},
+        config={"worker": {"heartbeat_timeout_ms": DEFAULT_HEARTBEAT_MS}},
     )
     before = {user.login.casefold() for user in world.sim.okta.users()}
-    victim, *_ = world.wait_for_workers(2)
+    victim, sibling = world.wait_for_workers(2)
     run = world.start_run()
-    done_at_kill = world.wait_for_progress(run.run_id, PEOPLE // 5)
+    # Late enough that the rest of the run takes less than the promise even on a busy machine:
+    # what is measured is what the kill costs, not how long the run is.
+    done_at_kill = world.wait_for_progress(run.run_id, KILL_PEOPLE * 3 // 5)
     killed_at = time.monotonic()
     kill(victim)
-    assert world.fleet.process is not None
-    # Dramatiq stops the whole fleet when one worker dies; nothing restarts it in-process.
-    assert world.fleet.process.wait(30) != 0
-    fleet_down_s = time.monotonic() - killed_at
-    world.replace_fleet()
-    summary = world.wait(run.run_id, timeout_s=120)
+    replacement = world.wait_for_workers(2, exclude={victim})
+    replaced_s = time.monotonic() - killed_at
+    budget_s = DEFAULT_HEARTBEAT_MS / 1000 + 20
+    summary = world.wait(run.run_id, timeout_s=budget_s + 30)
     recovered_s = time.monotonic() - killed_at
+    print(
+        f"\nkilled after {done_at_kill} outcomes; replaced in {replaced_s:.1f} s;"
+        f" summary {recovered_s:.1f} s after the kill (promised within {budget_s:.0f} s)"
+    )
 
-    assert done_at_kill < PEOPLE, "the kill landed after the run had finished"
-    assert sum(summary.counts.values()) == run.expected == PEOPLE
+    assert done_at_kill < KILL_PEOPLE, "the kill landed after the run had finished"
+    assert world.fleet.process is not None and world.fleet.process.poll() is None
+    assert sibling in replacement and victim not in replacement
+    assert "worker process died; starting a replacement" in world.logs()
+    assert recovered_s <= budget_s
+    assert sum(summary.counts.values()) == run.expected == KILL_PEOPLE
     failed = [(o.key, o.reason) for o in summary.changes if o.status == "failed"]
     assert failed == []
     assert_ended_as_undisturbed(world.sim, summary, before)
+    # A redelivered create looks the login up first: Okta never sees a create POSTed twice.
+    assert create_posts(world) == world.sim.okta.counters().users_created
     created = {user.login.casefold() for user in world.sim.okta.users()} - before
-    print(
-        f"\nkilled after {done_at_kill} outcomes; fleet down {fleet_down_s:.1f} s"
-        f" and summary {recovered_s:.1f} s after the kill"
-    )
     reported = {o.match_value for o in summary.changes if o.status == "created"}
     # A user the killed worker created is redelivered, found in sync and reported "unchanged".
     assert created - reported == set(), "created in Okta but not reported created"
 
 
-def test_a_fleet_stopped_gracefully_mid_run_fails_no_one(arena: Build) -> None:
+@pytest.mark.parametrize("whole_group", [False, True], ids=["main process", "whole group"])
+def test_sigterm_ends_the_fleet_within_15_s_and_fails_no_one(
+    arena: Build, whole_group: bool
+) -> None:
     world = arena(people=PEOPLE, existing=0.5, drifted=0.5)
-    world.wait_for_workers(2)
+    workers = world.wait_for_workers(2)
     run = world.start_run()
     world.wait_for_progress(run.run_id, PEOPLE // 5)
-    world.fleet.stop()  # SIGTERM, as a deploy or `docker compose stop` sends it
+    stop_s = stop_fleet(world, whole_group=whole_group)
+    assert stop_s <= STOP_WITHIN_S
+    assert [pid for pid in workers if os.path.exists(f"/proc/{pid}")] == []
     world.replace_fleet()
     summary = world.wait(run.run_id, timeout_s=120)
     assert sum(summary.counts.values()) == PEOPLE
     failed = [(o.key, o.reason) for o in summary.changes if o.status == "failed"]
-    # Messages in flight at SIGTERM must finish or be retried, never fail for good.
+    # Messages in flight at SIGTERM must finish or be redelivered, never fail for good.
     assert failed == []
     assert DeadLetterStore(world.runs.client).count() == 0
+
+
+def stop_fleet(world: Arena, *, whole_group: bool) -> float:
+    """SIGTERM the fleet as Docker (main process) or systemd (whole group) does; seconds taken."""
+    process = world.fleet.process
+    assert process is not None
+    started = time.monotonic()
+    if whole_group:
+        os.killpg(os.getpgid(process.pid), signal.SIGTERM)
+    else:
+        process.send_signal(signal.SIGTERM)
+    process.wait(STOP_WITHIN_S + 15)
+    return time.monotonic() - started
