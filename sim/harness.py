@@ -259,7 +259,7 @@ class WorkerFleet:
         if self.process is None:
             return
         if self.process.poll() is None:
-            # Only the main process: it stops its workers; a second SIGTERM would hang them.
+            # The main process, as Docker does; it stops its workers (a group signal works too).
             self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout_s)

@@ -89,6 +89,18 @@ class Arena:
             time.sleep(0.05)
         raise AssertionError(f"fewer than {count} worker processes after {timeout_s} s")
 
+    def stop_fleet(self, *, whole_group: bool, within_s: float = 30) -> float:
+        """SIGTERM the fleet as Docker (main process) or systemd (whole group) does; seconds."""
+        process = self.fleet.process
+        assert process is not None
+        started = time.monotonic()
+        if whole_group:
+            os.killpg(os.getpgid(process.pid), signal.SIGTERM)
+        else:
+            process.send_signal(signal.SIGTERM)
+        process.wait(within_s)
+        return time.monotonic() - started
+
     def replace_fleet(self) -> WorkerFleet:
         """Start a new fleet, as the container's restart policy does when the old one exits."""
         self.fleet = WorkerFleet(

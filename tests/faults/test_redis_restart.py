@@ -49,6 +49,7 @@ from tests.producers.live_support import inflight, loaded_config, pending, sync_
 
 pytestmark = pytest.mark.slow
 PEOPLE = 1000
+STOP_PEOPLE = 500
 OUTAGE_S = 1.5  # Redis down this long (kill -9, then a new server on the same port and AOF)
 SUMMARY_TIMEOUT_S = 45
 WEBHOOK_PEOPLE = 800
@@ -125,6 +126,30 @@ def test_a_redis_restart_mid_run_loses_no_one_and_creates_no_one_twice(
         f" outcomes again {resumed_s:.1f} s after it was back; summary {recovered_s:.1f} s"
         f" after the kill, run {summary.duration_s:.1f} s in all"
     )
+
+
+@pytest.mark.parametrize("whole_group", [False, True], ids=["main process", "whole group"])
+def test_sigterm_with_redis_down_ends_the_fleet_within_15_s_and_loses_no_message(
+    arena: Build, redis_server: RedisServer, whole_group: bool
+) -> None:
+    world = arena(people=STOP_PEOPLE, existing=0.5, drifted=0.5)
+    before = {user.login.casefold() for user in world.sim.okta.users()}
+    workers = world.wait_for_workers(2)
+    run = world.start_run()
+    world.wait_for_progress(run.run_id, STOP_PEOPLE // 5)
+    redis_server.kill()
+    time.sleep(1)  # the workers meet the outage: consumers restarting, writes waiting for Redis
+    stop_s = world.stop_fleet(whole_group=whole_group)
+    print(f"\nfleet stopped {stop_s:.1f} s after SIGTERM with Redis down", end="")
+    assert stop_s <= 15
+    assert [pid for pid in workers if os.path.exists(f"/proc/{pid}")] == []
+    redis_server.start()
+    world.replace_fleet()
+    summary = world.wait(run.run_id, timeout_s=SUMMARY_TIMEOUT_S + 30)
+    assert sum(summary.counts.values()) == STOP_PEOPLE
+    assert [o.key for o in summary.changes if o.status == "failed"] == []
+    assert DeadLetterStore(world.runs.client).count() == 0
+    assert_ended_as_undisturbed(world.sim, summary, before)
 
 
 def newest_run(world: Arena, timeout_s: float) -> RunMeta:

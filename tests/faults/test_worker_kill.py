@@ -9,7 +9,6 @@ ends the fleet within 15 s, whether it reaches the main process only or the whol
 from __future__ import annotations
 
 import os
-import signal
 import time
 
 import pytest
@@ -82,7 +81,7 @@ def test_sigterm_ends_the_fleet_within_15_s_and_fails_no_one(
     workers = world.wait_for_workers(2)
     run = world.start_run()
     world.wait_for_progress(run.run_id, PEOPLE // 5)
-    stop_s = stop_fleet(world, whole_group=whole_group)
+    stop_s = world.stop_fleet(whole_group=whole_group)
     assert stop_s <= STOP_WITHIN_S
     assert [pid for pid in workers if os.path.exists(f"/proc/{pid}")] == []
     world.replace_fleet()
@@ -92,16 +91,3 @@ def test_sigterm_ends_the_fleet_within_15_s_and_fails_no_one(
     # Messages in flight at SIGTERM must finish or be redelivered, never fail for good.
     assert failed == []
     assert DeadLetterStore(world.runs.client).count() == 0
-
-
-def stop_fleet(world: Arena, *, whole_group: bool) -> float:
-    """SIGTERM the fleet as Docker (main process) or systemd (whole group) does; seconds taken."""
-    process = world.fleet.process
-    assert process is not None
-    started = time.monotonic()
-    if whole_group:
-        os.killpg(os.getpgid(process.pid), signal.SIGTERM)
-    else:
-        process.send_signal(signal.SIGTERM)
-    process.wait(STOP_WITHIN_S + 15)
-    return time.monotonic() - started
