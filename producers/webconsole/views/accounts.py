@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from producers.webconsole.accounts import ROLES, AccountError, Role
@@ -36,7 +38,7 @@ async def add(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     name, role = str(form.get("name", "")).strip(), _role(form.get("role"))
     try:
-        state.accounts.add(name, str(form.get("password", "")), role)
+        await asyncio.to_thread(state.accounts.add, name, str(form.get("password", "")), role)
     except AccountError as error:
         flash(request, f"Not added: {error}")
         raise redirect("/accounts") from None

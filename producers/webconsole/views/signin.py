@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import secrets
 
@@ -62,7 +63,8 @@ async def signin(request: web.Request) -> web.StreamResponse:
         minutes = max(1, round(wait / 60))
         error = f"Too many failed sign-ins. Try again in about {minutes} minute(s)."
         return signin_page(request, status=429, error=error, name=name, target=target)
-    account = state.accounts.verify(name, password)
+    # argon2id takes tens of milliseconds and 64 MiB on purpose: off the event loop.
+    account = await asyncio.to_thread(state.accounts.verify, name, password)
     if account is None:
         state.limits.failed(name, address)
         error = "Wrong account name or password."
