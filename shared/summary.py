@@ -107,5 +107,11 @@ def render_text(summary: RunSummary, limit: int | None = None) -> str:
     lines += [f"  {describe(outcome)}" for outcome in shown]
     hidden = len(summary.changes) - len(shown)
     if hidden > 0:
-        lines.append(f"  ... and {hidden} more: hopsync runs show {summary.run_id}")
+        lines.append(f"  {rest_pointer(summary.run_id, hidden)}")
     return "\n".join(lines)
+
+
+def rest_pointer(run_id: str, hidden: int) -> str:
+    """What a list of changes left out, and the command that lists it."""
+    people = "person" if hidden == 1 else "people"
+    return f"... and {hidden} more {people} with changes: hopsync runs show {run_id} --all"

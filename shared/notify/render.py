@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from shared.models import PersonOutcome, RunSummary
 from shared.summary import describe, headline, render_text
+from shared.summary import rest_pointer as summary_rest_pointer
 
 SLACK_MAX_BLOCKS: Final = 50
 SLACK_TEXT_LIMIT: Final = 3000  # characters in one section's or context element's text
@@ -58,7 +59,7 @@ def rest_pointer(summary: RunSummary, shown: int) -> str | None:
     hidden = len(summary.changes) - shown
     if hidden <= 0:
         return None
-    return f"... and {hidden} more: hopsync runs show {summary.run_id}"
+    return summary_rest_pointer(summary.run_id, hidden)
 
 
 def _groups_line(summary: RunSummary) -> str:

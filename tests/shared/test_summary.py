@@ -54,7 +54,7 @@ def test_a_dry_run_is_labelled_as_such() -> None:
 
 def test_a_long_list_says_how_to_see_the_rest() -> None:
     text = render_text(build_summary(meta(), OUTCOMES, START), limit=1)
-    assert "and 2 more: hopsync runs show resync-1" in text
+    assert "and 2 more people with changes: hopsync runs show resync-1 --all" in text
 
 
 def test_a_completed_run_says_how_many_people_failed_first() -> None:

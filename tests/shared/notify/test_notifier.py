@@ -45,9 +45,9 @@ def test_a_run_is_told_by_email_and_chat(
     assert received.message["From"] == "hopsync@acme.example"
     plain, rich = received.body("text/plain"), received.body("text/html")
     assert "title: 'Engineer' -> 'Lead 49'" in plain and "'Lead 50'" not in plain
-    assert "... and 10 more: hopsync runs show resync-1" in plain
+    assert "... and 10 more people with changes: hopsync runs show resync-1 --all" in plain
     assert "<tr><td>updated</td><td>60</td></tr>" in rich
-    assert "... and 10 more: hopsync runs show resync-1" in rich
+    assert "... and 10 more people with changes: hopsync runs show resync-1 --all" in rich
     [post] = chat.posts
     kinds = [block["type"] for block in post["blocks"]]
     assert kinds == ["header", "section", "section", "context"]

@@ -57,8 +57,8 @@ def test_both_bodies_carry_the_counts_the_first_changes_and_how_to_see_the_rest(
     assert "<tr><td>unchanged</td><td>40</td></tr>" in rich
     assert "title: &#x27;Engineer&#x27; -&gt; &#x27;Lead 4&#x27;" in rich
     assert "Lead 4" in plain and "Lead 5" not in plain and "Lead 5" not in rich
-    assert "... and 3 more: hopsync runs show resync-1" in plain
-    assert "... and 3 more: hopsync runs show resync-1" in rich
+    assert "... and 3 more people with changes: hopsync runs show resync-1 --all" in plain
+    assert "... and 3 more people with changes: hopsync runs show resync-1 --all" in rich
 
 
 def test_every_change_shown_needs_no_pointer() -> None:
@@ -94,7 +94,9 @@ def test_the_chat_post_has_a_header_count_fields_changes_and_a_pointer() -> None
     assert {"type": "mrkdwn", "text": "*unchanged*: 2"} in counts["fields"]
     lines = listing["text"]["text"].split("\n")
     assert len(lines) == 10 and lines[0].startswith("• [updated] Person 0 &lt;person0@")
-    assert context["elements"][0]["text"] == "... and 5 more: hopsync runs show resync-1"
+    assert context["elements"][0]["text"] == (
+        "... and 5 more people with changes: hopsync runs show resync-1 --all"
+    )
     assert payload["text"].startswith("COMPLETED: resync resync-1: 15 updated, 2 unchanged")
 
 
@@ -126,7 +128,10 @@ def test_a_long_listing_keeps_whole_lines_within_slacks_limit_and_counts_the_res
     shown = listing.count("• [updated]")
     assert 0 < shown < 10 and listing.endswith("'")  # whole lines only
     pointer = payload["blocks"][3]["elements"][0]["text"]
-    assert pointer == f"... and {10 - shown} more: hopsync runs show resync-1"
+    people = "person" if 10 - shown == 1 else "people"
+    assert pointer == (
+        f"... and {10 - shown} more {people} with changes: hopsync runs show resync-1 --all"
+    )
 
 
 def test_one_enormous_change_is_cut_without_leaving_half_an_escape() -> None:
