@@ -154,7 +154,7 @@ def test_the_worker_logs_its_start_and_dramatiqs_own_records_in_the_same_json_fo
         str(free_port()),
     )
     try:
-        lines = worker.wait_for("Worker process is ready")
+        lines = worker.wait_for("worker process ready")
     finally:
         worker.stop()
     start = start_line(lines, "worker")
@@ -177,7 +177,7 @@ def test_hopsync_log_reaches_the_worker_processes(sim: Simulation, tmp_path: Pat
         HOPSYNC_LOG="DEBUG",
     )
     try:
-        lines = worker.wait_for("Worker process is ready")
+        lines = worker.wait_for("worker process ready")
     finally:
         worker.stop()
     debug = {str(line.get("logger")) for line in lines if line["level"] == "debug"}
