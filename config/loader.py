@@ -66,6 +66,9 @@ class LoadedConfig:
     config: HopsyncConfig
     secrets: Secrets
     path: str
+    # The configuration version (or draft) in Redis this is; None when read from a file alone.
+    version: int | None = None
+    draft: bool = False
 
     def okta_token(self) -> SecretStr:
         """The Okta API token (load_config has checked that it is set)."""
@@ -99,7 +102,7 @@ def load_config(
     if config is not None:
         problems += _cross_checks(config)
         if require_secrets:
-            problems += _missing_secrets(config, secrets)
+            problems += missing_secrets(config, secrets)
     if problems or config is None:
         raise ConfigError(problems, source=source)
     return LoadedConfig(config=config, secrets=secrets, path=source)
@@ -183,7 +186,8 @@ def _cross_checks(config: HopsyncConfig) -> list[tuple[str, str]]:
     return problems
 
 
-def _missing_secrets(config: HopsyncConfig, secrets: Secrets) -> list[tuple[str, str]]:
+def missing_secrets(config: HopsyncConfig, secrets: Secrets) -> list[tuple[str, str]]:
+    """The secrets a configuration needs that the environment does not set, by env path."""
     needed = {
         "OKTA_API_TOKEN": secrets.okta_api_token,
         "CHARTHOP_API_TOKEN": secrets.charthop_api_token,

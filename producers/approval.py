@@ -7,9 +7,10 @@ import asyncio
 import click
 
 from config.loader import LoadedConfig
-from producers.cli_helpers import config_option, console, load_or_exit
+from producers.cli_helpers import active_or_exit, config_option, console
 from producers.exits import FAILED, USAGE, infrastructure_line, stop
 from producers.factory import open_producer
+from shared.active_config import loaded_version, store_of
 from shared.errors import HopsyncError, RunNotFoundError, RunStateError
 from shared.models import RunMeta
 from shared.stores import Stores
@@ -17,12 +18,24 @@ from shared.stores import Stores
 
 async def _decide(loaded: LoadedConfig, run_id: str, approve: bool) -> RunMeta:
     stores = Stores.for_command(loaded)
+    loaded = _pinned(loaded, stores, stores.runs.meta(run_id))
     async with open_producer(loaded, stores) as producer:
         return await producer.approve(run_id) if approve else producer.discard(run_id)
 
 
+def _pinned(loaded: LoadedConfig, stores: Stores, meta: RunMeta) -> LoadedConfig:
+    """The configuration version the run pinned: a held run is applied as it was planned."""
+    if meta.config_version is None or (meta.config_version, meta.config_draft) == (
+        loaded.version,
+        loaded.draft,
+    ):
+        return loaded
+    store = store_of(stores.client, loaded.secrets)
+    return loaded_version(store.get(meta.config_version, draft=meta.config_draft), loaded.secrets)
+
+
 def _run(config_path: str | None, run_id: str, approve: bool) -> RunMeta:
-    loaded = load_or_exit(config_path)
+    loaded = active_or_exit(config_path)
     try:
         return asyncio.run(_decide(loaded, run_id, approve))
     except (RunNotFoundError, RunStateError) as error:

@@ -19,11 +19,12 @@ import structlog
 from config.loader import LoadedConfig
 from producers.cli_helpers import (
     F,
+    active_or_exit,
     config_option,
     console,
     errors,
-    load_or_exit,
     print_summary,
+    validate_or_exit,
 )
 from producers.exits import (
     EXIT_CODES_HELP,
@@ -35,11 +36,14 @@ from producers.exits import (
     stop,
     summary_exit_code,
 )
+from producers.ops.config_commands import config
 from producers.ops.dlq import dlq
 from producers.ops.export import export
 from producers.ops.query import query
 from producers.ops.runs import runs
 from producers.webconsole.command import console as web_console
+from shared.active_config import cli_author, service_author
+from shared.config_store import config_label
 from shared.errors import HopsyncError
 from shared.logging import FORMAT_ENV, hide_password, json_from_env
 from shared.metrics import DEFAULT_PORTS, METRICS_PORT_ENV, serve_metrics
@@ -73,7 +77,7 @@ def main() -> None:
 @config_option
 def check(config_path: str | None) -> None:
     """Validate the configuration and the environment's secrets; exit 2 listing every problem."""
-    loaded = load_or_exit(config_path)
+    loaded = validate_or_exit(config_path)
     config = loaded.config
     settings = config.settings
     console.print(f"{loaded.path}: OK", highlight=False)
@@ -112,7 +116,14 @@ def check(config_path: str | None) -> None:
 
 
 @main.command()
-@config_option
+@click.option(
+    "--config",
+    "config_path",
+    default=None,
+    metavar="PATH",
+    help="Must be the active configuration version; with --dry-run, any file to preview "
+    "(kept as a draft version that the workers plan with).",
+)
 @click.option("--dry-run", is_flag=True, help="List every change; write nothing to Okta.")
 @click.option("--wait", is_flag=True, help="Show progress, then the summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
@@ -120,10 +131,10 @@ def check(config_path: str | None) -> None:
 def resync(
     config_path: str | None, dry_run: bool, wait: bool, as_json: bool, timeout: float
 ) -> None:
-    """Resync everyone now (what the daily schedule runs)."""
+    """Resync everyone now (what the daily schedule runs), with the active configuration."""
     from producers.console import wait_for_summary, wait_for_worker
 
-    loaded = load_or_exit(config_path)
+    loaded = active_or_exit(config_path, author=cli_author(), preview=dry_run)
     stores = Stores.for_command(loaded)
     if dry_run:  # a dry run's report is all it is for, and only workers write it
         wait_for_worker(stores.client, errors)
@@ -150,7 +161,16 @@ def resync(
         return
     summary = wait_for_summary(stores.runs, run.run_id, timeout_s=timeout)
     print_summary(summary, as_json)
+    if not as_json:
+        print_config_used(run, config_path)
     sys.exit(summary_exit_code(summary))
+
+
+def print_config_used(run: RunMeta, config_path: str | None) -> None:
+    """Which configuration the run planned with; for a draft, how to apply it."""
+    label = config_label(run.config_version, run.config_draft)
+    then = f"; `hopsync config apply {config_path}` saves it" if run.config_draft else ""
+    console.print(f"configuration: {label}{then}", highlight=False, soft_wrap=True)
 
 
 async def start_resync(loaded: LoadedConfig, stores: Stores, *, dry_run: bool) -> RunMeta:
@@ -178,9 +198,11 @@ def print_run_started(run: RunMeta, as_json: bool) -> None:
         return
     dry = " (dry run)" if run.dry_run else ""
     console.print(
-        f"run {run.run_id} started{dry}: {run.expected} people; "
+        f"run {run.run_id} started{dry} with configuration "
+        f"{config_label(run.config_version, run.config_draft)}: {run.expected} people; "
         f"follow it with `hopsync runs show {run.run_id}`",
         highlight=False,
+        soft_wrap=True,
     )
 
 
@@ -197,12 +219,12 @@ def worker(
     config_path: str | None, processes: int | None, threads: int | None, metrics_port: int
 ) -> None:
     """Start the Dramatiq workers that apply sync messages to Okta."""
-    loaded = load_or_exit(config_path, log_level="INFO")
+    loaded = active_or_exit(config_path, author=service_author("worker"), log_level="INFO")
     processes = processes or loaded.config.worker.processes
     threads = threads or loaded.config.worker.threads
+    # The processes read the active version from Redis (saved above if there was none).
     env = {
         **os.environ,
-        "HOPSYNC_CONFIG": loaded.path,
         # Decided here, where stderr may be a terminal; the workers' stderr is a pipe.
         FORMAT_ENV: "json" if json_from_env() else "console",
         **fleet_metrics_env(metrics_port),  # one port and one directory for the whole fleet
@@ -227,7 +249,7 @@ def webhook(config_path: str | None, host: str, port: int, metrics_port: int) ->
     """Receive ChartHop webhooks (POST /webhooks/charthop) and run the live flusher."""
     from producers.webhook import serve
 
-    loaded = load_or_exit(config_path, log_level="INFO")
+    loaded = active_or_exit(config_path, author=service_author("webhook"), log_level="INFO")
     log_start(
         "webhook",
         loaded,
@@ -246,7 +268,7 @@ def scheduler(config_path: str | None, metrics_port: int) -> None:
     """Run the daily resync and the new-hire starts (one scheduler acts at a time)."""
     from producers.scheduler import run_scheduler
 
-    loaded = load_or_exit(config_path, log_level="INFO")
+    loaded = active_or_exit(config_path, author=service_author("scheduler"), log_level="INFO")
     settings = loaded.config.settings
     log_start(
         "scheduler",
@@ -349,7 +371,7 @@ def sim_charthop(host: str, port: int, people: int, seed: int, token: str) -> No
     serve(port=port, size=people, seed=seed, token=token, host=host)
 
 
-for command in (runs, dlq, export, query, web_console):
+for command in (runs, dlq, export, query, web_console, config):
     main.add_command(command)
 
 

@@ -7,6 +7,7 @@ from the CLI's group, and nothing imports the CLI back.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -14,11 +15,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 from rich.console import Console
 
-from config.loader import LoadedConfig, load_config
+from config.loader import LoadedConfig, Secrets, load_config
 from producers.exits import remember_redis_url
-from shared.errors import ConfigError
+from shared.active_config import cli_author, preview_config, resolve_config
+from shared.errors import ConfigError, ConfigVersionNotFoundError
 from shared.logging import configure_logging
 from shared.models import RunSummary
+from shared.redis_client import COMMAND_RETRIES, connect_redis
 
 if TYPE_CHECKING:
     from producers.console import SummaryView
@@ -55,6 +58,50 @@ def load_or_exit(
         sys.exit(2)
     configure_logging(loaded.secrets.values(), default_level=log_level)
     remember_redis_url(loaded.secrets.redis_url)  # to name it if Redis cannot be reached
+    return loaded
+
+
+def validate_or_exit(path: str | None) -> LoadedConfig:
+    """What `hopsync check` validates (the file and the secrets); prints every problem, exits 2.
+
+    `hopsync config apply` saves nothing that does not pass it.
+    """
+    return load_or_exit(path)
+
+
+def active_or_exit(
+    path: str | None,
+    *,
+    author: str | None = None,
+    preview: bool = False,
+    require_secrets: bool = True,
+    log_level: str = "WARNING",
+) -> LoadedConfig:
+    """The active configuration version in Redis (saving the file as version 1 when none is).
+
+    ``path`` (--config) must be the active version, else exit 2 saying to `config apply` it;
+    with ``preview`` (a dry run) a file that differs is kept as a draft version instead.
+    Exit 2 on a configuration problem; Redis not answering is exit 4 (producers.exits).
+    """
+    secrets = Secrets.from_env(os.environ)
+    remember_redis_url(secrets.redis_url)  # to name it if Redis cannot be reached
+    client = connect_redis(secrets.redis_url, retries=COMMAND_RETRIES, socket_connect_timeout=5)
+    try:
+        if preview and path is not None:
+            loaded = preview_config(client, path, author=author or cli_author())
+        else:
+            loaded = resolve_config(
+                client,
+                explicit=path,
+                author=author or cli_author(),
+                require_secrets=require_secrets,
+            )
+    except (ConfigError, ConfigVersionNotFoundError) as error:
+        errors.print(str(error), markup=False, highlight=False)
+        sys.exit(2)
+    finally:
+        client.close()
+    configure_logging(loaded.secrets.values(), default_level=log_level)
     return loaded
 
 

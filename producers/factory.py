@@ -16,7 +16,6 @@ import redis.asyncio as aioredis
 from config.loader import LoadedConfig
 from producers.resync import Producer
 from shared.clients import api_clients
-from shared.rules import Rules
 from shared.stores import Stores
 
 
@@ -27,8 +26,7 @@ async def open_producer(
     """A producer on ``stores`` with API clients of its own, closed when the block ends.
 
     ``limiter_redis``: the rate limiter's Redis, when not the configured one (fakeredis in the
-    demo).
+    demo). The producer plans with ``loaded`` and pins its version (if any) in every run it starts.
     """
     async with api_clients(loaded, limiter_redis) as clients:
-        rules = Rules.build(loaded.config)
-        yield Producer(rules, stores.runs, stores.broker, clients.okta, clients.charthop)
+        yield Producer.of(loaded, stores.runs, stores.broker, clients.okta, clients.charthop)

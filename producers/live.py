@@ -188,7 +188,11 @@ class LiveFlusher:
             run_id = self.live_runs.run_for(now)
             stamp = int(now * 1000)
             items = {person_id: _item(person_id, stamp) for person_id in fresh}
-            messages = [sync_message(run_id, False, item, kind="live") for item in items.values()]
+            version = self.live_runs.config_version(run_id)
+            messages = [
+                sync_message(run_id, False, item, kind="live", config_version=version)
+                for item in items.values()
+            ]
             self.live_runs.count(run_id, len(messages), batch=claim.token)
             self.broker.enqueue_many(messages)
             self.queue.mark_queued({person_id: item.key for person_id, item in items.items()})

@@ -5,6 +5,8 @@ A period is ``floor(epoch / period_s)``. Its run id is stored with SET NX under
 end, so every replica uses the same run and none is left unsealed. A period with no changes never
 opens a run. Once a period ended more than ``grace_s`` ago its run is sealed with the count of
 messages it was given; the one caller whose seal completes the run enqueues the aggregator.
+A run pins the configuration version active when it opens: every message of the period plans
+with it (``config_version``), whatever is saved during the period.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import structlog
 from shared import constants
 from shared.aggregator import enqueue_aggregator
 from shared.broker import HopsyncBroker
+from shared.config_store import ConfigStore
 from shared.runs import RunStore
 
 log = structlog.get_logger(__name__)
@@ -72,6 +75,7 @@ class LiveRuns:
         self._open = client.register_script(_OPEN)
         self._count = client.register_script(_COUNT)
         self._known: dict[int, str] = {}
+        self._pins: dict[str, int | None] = {}
 
     def run_for(self, now: float) -> str:
         """The id of the live run of the period ``now`` falls in, opening it when needed."""
@@ -84,6 +88,12 @@ class LiveRuns:
         self._known = {period: run_id}
         return run_id
 
+    def config_version(self, run_id: str) -> int | None:
+        """The configuration version a live run pinned when it opened (None: not recorded)."""
+        if run_id not in self._pins:
+            self._pins = {run_id: self.runs.meta(run_id).config_version}
+        return self._pins[run_id]
+
     def count(self, run_id: str, messages: int, *, batch: str) -> int:
         """Count a batch's messages into the run once, however often the call is retried.
 
@@ -94,7 +104,11 @@ class LiveRuns:
 
     def _open_run(self, period: int) -> str:
         start = datetime.fromtimestamp(period * self.period_s, UTC)
-        meta = self.runs.create("live", note=f"live sync from {start:%Y-%m-%d %H:%M:%S} UTC")
+        meta = self.runs.create(
+            "live",
+            note=f"live sync from {start:%Y-%m-%d %H:%M:%S} UTC",
+            config_version=ConfigStore(self.client).active_number(),
+        )
         end = period_end(period, self.period_s)
         # The key outlives the period and its grace, so a late replica still finds the run.
         ttl = math.ceil(self.period_s + self.grace_s) + 86_400

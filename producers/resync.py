@@ -18,6 +18,7 @@ from typing import Any
 import structlog
 from redis.exceptions import RedisError
 
+from config.loader import LoadedConfig
 from shared.aggregator import enqueue_aggregator
 from shared.broker import HopsyncBroker
 from shared.charthop import ChartHopClient
@@ -25,7 +26,7 @@ from shared.errors import RunStateError
 from shared.gc_pause import paused_gc
 from shared.live_safety import LiveSafety, save_base
 from shared.matching import MatchResult, match_people
-from shared.messages import notify_message, sync_message
+from shared.messages import notify_message, run_sync_message
 from shared.models import OktaUserSnapshot, PersonOutcome, RunKind, RunMeta, SyncItem
 from shared.okta import OktaClient
 from shared.rules import Rules
@@ -42,13 +43,49 @@ STREAM_CHUNK = 500  # people planned and enqueued at a time once the run is seal
 
 @dataclass
 class Producer:
-    """What a producer needs: the rules, the run store, the broker and the API clients."""
+    """What a producer needs: the rules, the run store, the broker and the API clients.
+
+    ``config_version`` (and ``config_draft``) name the stored configuration the rules come from:
+    every run this producer starts pins it, and its messages carry it to the workers.
+    """
 
     rules: Rules
     runs: RunStore
     broker: HopsyncBroker
     okta: OktaClient
     charthop: ChartHopClient
+    config_version: int | None = None
+    config_draft: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        loaded: LoadedConfig,
+        runs: RunStore,
+        broker: HopsyncBroker,
+        okta: OktaClient,
+        charthop: ChartHopClient,
+    ) -> Producer:
+        """A producer planning with a loaded configuration, pinning its version in every run."""
+        return cls(
+            Rules.build(loaded.config),
+            runs,
+            broker,
+            okta,
+            charthop,
+            config_version=loaded.version,
+            config_draft=loaded.draft,
+        )
+
+    def new_run(self, kind: RunKind, *, dry_run: bool = False, note: str = "") -> RunMeta:
+        """Start a run pinned to this producer's configuration version."""
+        return self.runs.create(
+            kind,
+            dry_run=dry_run,
+            note=note,
+            config_version=self.config_version,
+            config_draft=self.config_draft,
+        )
 
     async def resync(self, *, dry_run: bool = False, note: str = "") -> RunMeta:
         """Start a resync of everyone; returns the run once its messages are enqueued.
@@ -56,8 +93,14 @@ class Producer:
         With safety limits configured, a run that would pass one is held instead: nothing is
         written (not even a missing group) until `hopsync runs approve`.
         """
-        run = self.runs.create("resync", dry_run=dry_run, note=note)
-        log.info("resync started", run_id=run.run_id, dry_run=dry_run)
+        run = self.new_run("resync", dry_run=dry_run, note=note)
+        log.info(
+            "resync started",
+            run_id=run.run_id,
+            dry_run=dry_run,
+            config_version=self.config_version,
+            config_draft=self.config_draft,
+        )
         try:
             with paused_gc():
                 return await self._resync(run, dry_run=dry_run)
@@ -144,9 +187,7 @@ class Producer:
         sent = 0
         for start in range(0, len(matched.items), STREAM_CHUNK):
             triaged = triage(matched.items[start : start + STREAM_CHUNK], self.rules)
-            self.broker.enqueue_many(
-                [sync_message(run.run_id, run.dry_run, item, run.kind) for item in triaged.to_send]
-            )
+            self.broker.enqueue_many([run_sync_message(run, item) for item in triaged.to_send])
             sent += len(triaged.to_send)
             due = self.runs.record(run.run_id, triaged.in_step) or due
         if due:
@@ -256,7 +297,7 @@ class Producer:
         """Seal the run's count, store the producer's own outcomes, then enqueue in bulk."""
         due = self.runs.seal(run.run_id, len(items) + len(decided))
         due = self.runs.record(run.run_id, decided) or due
-        messages = [sync_message(run.run_id, run.dry_run, item, run.kind) for item in items]
+        messages = [run_sync_message(run, item) for item in items]
         self.broker.enqueue_many(messages)
         if due:
             self._enqueue_aggregate(run.run_id)
@@ -266,7 +307,7 @@ class Producer:
 
     async def replay(self, items: list[SyncItem], *, kind: RunKind = "replay") -> RunMeta:
         """Start a run of fresh-read items (a replay of dead letters)."""
-        run = self.runs.create(kind)
+        run = self.new_run(kind)
         fresh = [item.model_copy(update={"snapshot": False}) for item in items]
         self.enqueue(run, fresh)
         return run.model_copy(update={"expected": len(fresh)})

@@ -52,6 +52,6 @@ async def new_hires(producer: Producer, day: date) -> RunMeta | None:
     items = hire_items(await starting_on(producer.charthop, producer.rules, day), day)
     if not items:
         return None
-    run = producer.runs.create("live", note=hires_note(day))
+    run = producer.new_run("live", note=hires_note(day))
     producer.enqueue(run, items)
     return run.model_copy(update={"expected": len(items)})

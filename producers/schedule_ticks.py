@@ -21,6 +21,7 @@ from producers.schedule_jobs import daily_resync, new_hires
 from producers.schedule_lock import SchedulerLock
 from producers.schedule_times import Slot, due_jobs, latest_slot, next_slot
 from shared import constants
+from shared.active_config import ConfigFollower
 from shared.models import RunMeta
 from shared.stores import Stores
 
@@ -45,7 +46,11 @@ class JobReport:
 
 
 class Scheduler:
-    """Runs the daily jobs of one configuration; only while it holds the scheduler lock."""
+    """Runs the daily jobs; only while it holds the scheduler lock.
+
+    With a ``follower`` it follows the active configuration version: a new daily_at, time zone
+    or resync_daily takes effect at the next wake-up, and each run pins the version it used.
+    """
 
     def __init__(
         self,
@@ -55,7 +60,9 @@ class Scheduler:
         lock: SchedulerLock | None = None,
         retry_after: timedelta = RETRY_AFTER,
         janitor_every: timedelta = JANITOR_EVERY,
+        follower: ConfigFollower | None = None,
     ) -> None:
+        self.follower = follower
         self.loaded = loaded
         self.settings = loaded.config.settings
         self.client = client
@@ -94,6 +101,7 @@ class Scheduler:
         """One wake-up at ``now`` (aware): if this scheduler holds the lock, run what is due."""
         if not self.lock.hold():
             return []
+        self._follow()
         now = now.astimezone(UTC)  # arithmetic on a zoned datetime is wall-clock arithmetic
         latest = self.latest(now)
         self._first_start(latest, now)
@@ -170,6 +178,23 @@ class Scheduler:
             retry_at=retry_at.isoformat(),
         )
         return JobReport(job, day, error=message)
+
+    def _follow(self) -> None:
+        if self.follower is None:
+            return
+        loaded = self.follower.current()
+        if loaded is self.loaded:
+            return
+        self.loaded, self.settings = loaded, loaded.config.settings
+        self.stores = Stores.connect(loaded, self.client)
+        self.runs = self.stores.runs
+        log.info(
+            "scheduler follows the active configuration",
+            config_version=loaded.version,
+            daily_at=self.settings.daily_at,
+            timezone=self.settings.timezone,
+            resync_daily=self.settings.resync_daily,
+        )
 
     def _first_start(self, latest: Slot, now: datetime) -> None:
         for job in JOBS:

@@ -41,6 +41,7 @@ from producers.schedule_jobs import hire_items, new_hires, starting_on
 from producers.schedule_lock import LOCK_TTL_MS, SchedulerLock
 from producers.schedule_ticks import JOBS, RETRY_AFTER, JobReport, Scheduler
 from producers.schedule_times import Slot, due_jobs, latest_slot, next_slot, slot_on
+from shared.active_config import ConfigFollower, store_of
 from shared.redis_client import connect_redis
 
 __all__ = [
@@ -114,7 +115,10 @@ async def _main(loaded: LoadedConfig, wake_s: float) -> None:
         loaded.secrets.redis_url, retries=3, socket_timeout=5, socket_connect_timeout=2
     )
     stop = asyncio.Event()
-    serving = asyncio.create_task(serve(Scheduler(loaded, client), stop, wake_s=wake_s))
+    # Checked at every wake-up (one GET): a new daily_at or time zone applies at the next one.
+    follower = ConfigFollower(store_of(client, loaded.secrets), loaded, poll_s=0)
+    scheduler = Scheduler(loaded, client, follower=follower if loaded.version is not None else None)
+    serving = asyncio.create_task(serve(scheduler, stop, wake_s=wake_s))
 
     def on_signal(signum: signal.Signals) -> None:
         if stop.is_set():

@@ -20,6 +20,13 @@ draft raises ConfigVersionNotFoundError. Versions are never changed or deleted: 
 number they planned with (``RunMeta.config_version``, ``config_draft``). The active version is
 always the newest one: saving, promoting and rolling back each make a new version.
 
+A dry run of unsaved settings (the console's): ``draft = store.save_draft(document, ...)``, then
+``loaded = shared.active_config.loaded_version(draft, secrets)`` and
+``async with producers.factory.open_producer(loaded, stores) as p: await p.resync(dry_run=True)``:
+the run pins the draft and the workers plan with it; ``store.promote(draft.version, ...)`` then
+saves exactly what was previewed. Processes follow the active version with
+``shared.active_config.ConfigFollower`` (or ``watch_active`` under asyncio).
+
 Secrets never enter the store: the configuration models have no secret fields (secrets come only
 from the environment), and a document containing the value of any secret the store was given is
 refused. Drafts are numbered on their own ("draft 3") and expire after ``draft_ttl_s``.
@@ -292,6 +299,13 @@ class ConfigStore:
             comment=comment,
             restored_from=restored_from,
         )
+
+
+def config_label(version: int | None, draft: bool = False) -> str:
+    """How a run's configuration reads: ``version 7``, ``draft 3 (not saved)`` or ``unknown``."""
+    if version is None:
+        return "unknown (not recorded)"
+    return f"draft {version} (not saved)" if draft else f"version {version}"
 
 
 def _missing(version: int, *, draft: bool) -> str:

@@ -7,18 +7,43 @@ from typing import Any
 import dramatiq
 
 from shared import constants
-from shared.models import RunKind, SyncItem, SyncMessage
+from shared.models import RunKind, RunMeta, SyncItem, SyncMessage
 
 
 def sync_message(
-    run_id: str, dry_run: bool, item: SyncItem, kind: RunKind = "resync"
+    run_id: str,
+    dry_run: bool,
+    item: SyncItem,
+    kind: RunKind = "resync",
+    *,
+    config_version: int | None = None,
+    config_draft: bool = False,
 ) -> dramatiq.Message[Any]:
-    """The message that syncs one item of a run."""
-    body = SyncMessage(run_id=run_id, dry_run=dry_run, kind=kind, item=item)
+    """The message that syncs one item of a run, planned with the run's configuration version."""
+    body = SyncMessage(
+        run_id=run_id,
+        dry_run=dry_run,
+        kind=kind,
+        item=item,
+        config_version=config_version,
+        config_draft=config_draft,
+    )
     return _message(
         constants.SYNC_QUEUE,
         constants.SYNC_ACTOR,
         body.model_dump(mode="json", exclude_defaults=True),
+    )
+
+
+def run_sync_message(run: RunMeta, item: SyncItem) -> dramatiq.Message[Any]:
+    """The message that syncs one item of ``run``, carrying the configuration version it pinned."""
+    return sync_message(
+        run.run_id,
+        run.dry_run,
+        item,
+        run.kind,
+        config_version=run.config_version,
+        config_draft=run.config_draft,
     )
 
 

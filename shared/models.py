@@ -131,6 +131,8 @@ class RunSummary(Model):
     groups_created: list[str] = Field(default_factory=list)
     changes: list[PersonOutcome] = Field(default_factory=list)
     reason: str = ""  # why a run failed, or why it is held
+    config_version: int | None = None  # the configuration version (or draft) the run planned with
+    config_draft: bool = False
 
     @property
     def failed_people(self) -> int:

@@ -71,14 +71,27 @@ class RunStore:
         self._record = client.register_script(_RECORD)
         self._seal = client.register_script(_SEAL)
 
-    def create(self, kind: RunKind, *, dry_run: bool = False, note: str = "") -> RunMeta:
-        """Start a new run with no expected count yet (outcomes may arrive before it is sealed)."""
+    def create(
+        self,
+        kind: RunKind,
+        *,
+        dry_run: bool = False,
+        note: str = "",
+        config_version: int | None = None,
+        config_draft: bool = False,
+    ) -> RunMeta:
+        """Start a new run with no expected count yet (outcomes may arrive before it is sealed).
+
+        ``config_version`` (and ``config_draft``) pin the configuration its messages plan with.
+        """
         meta = RunMeta(
             run_id=new_run_id(kind),
             kind=kind,
             dry_run=dry_run,
             created_at=datetime.now(UTC),
             note=note,
+            config_version=config_version,
+            config_draft=config_draft,
         )
         key = constants.run_key(meta.run_id)
         with self.client.pipeline() as pipe:

@@ -41,6 +41,8 @@ def build_summary(
         okta_writes=sum(outcome.okta_writes for outcome in listed) + len(meta.groups_created),
         groups_created=meta.groups_created,
         changes=changes,
+        config_version=meta.config_version,
+        config_draft=meta.config_draft,
     )
 
 

@@ -69,6 +69,7 @@ LAYERS: tuple[Layer, ...] = (
                 "shared.stores",
                 "shared.clients",
                 "shared.config_store",
+                "shared.active_config",
                 "shared.live_safety",
                 "shared.metrics",
                 "shared.logging",

@@ -80,9 +80,9 @@ def notify_run(run_id: str) -> None:
         return
     from shared.notify import notify  # imported late: aiosmtplib is only needed here
 
-    loaded = runtime.loaded
+    config = runtime.rules_for(summary.config_version, summary.config_draft).config
     run_async(runtime.open_clients())
-    report = run_async(notify(summary, loaded.config, loaded.secrets, runtime.session()))
+    report = run_async(notify(summary, config, runtime.loaded.secrets, runtime.session()))
     log.info(
         "notifications",
         run_id=run_id,
@@ -98,7 +98,12 @@ def park(
 ) -> None:
     """Put the message back with a delay, freeing this thread for messages of other buckets."""
     again = current_message or sync_message(
-        message.run_id, message.dry_run, message.item, message.kind
+        message.run_id,
+        message.dry_run,
+        message.item,
+        message.kind,
+        config_version=message.config_version,
+        config_draft=message.config_draft,
     )
     dramatiq.get_broker().enqueue(again, delay=int(parked.delay_s * 1000))
     metrics().okta_parked.labels(bucket=parked.bucket).inc()

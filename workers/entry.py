@@ -1,6 +1,7 @@
 """The module Dramatiq's worker processes import (`hopsync worker` runs `dramatiq workers.entry`).
 
-It reads the configuration from $HOPSYNC_CONFIG and the secrets from the environment. Metrics are
+It reads the active configuration version from Redis (saving $HOPSYNC_CONFIG, else hopsync.yaml,
+as version 1 when Redis has none) and the secrets from the environment. Metrics are
 served unless `hopsync worker --metrics-port 0` turned them off (``dramatiq_prom_port=0``).
 """
 
@@ -8,11 +9,15 @@ from __future__ import annotations
 
 import os
 
-from config.loader import load_config
+from config.loader import Secrets
+from shared.active_config import resolve_config, service_author
 from shared.logging import configure_logging
+from shared.redis_client import connect_redis
 from workers.setup import setup_worker
 
-_loaded = load_config()
+_client = connect_redis(Secrets.from_env(os.environ).redis_url)
+_loaded = resolve_config(_client, explicit=None, author=service_author("worker"))
+_client.close()
 configure_logging(_loaded.secrets.values())
 _metrics_off = os.environ.get("dramatiq_prom_port") == "0"  # noqa: SIM112 (Dramatiq's name)
 broker, runtime = setup_worker(_loaded, prometheus=not _metrics_off)

@@ -15,10 +15,13 @@ from typing import Final
 import redis
 
 from shared import constants
+from shared.clients import Clients
 from shared.errors import BudgetDeferredError, MissingGroupError
 from shared.live_safety import LiveSafety
 from shared.models import OktaUserSnapshot, PersonOutcome, SyncItem, SyncMessage
+from shared.okta import OktaClient
 from shared.plan import plan_item
+from shared.rules import Rules
 from shared.snapshot import lookup_user, managed_groups
 from workers.apply import apply_plan
 from workers.runtime import Runtime
@@ -27,17 +30,20 @@ from workers.runtime import Runtime
 async def sync_item(runtime: Runtime, message: SyncMessage, *, retries: int) -> PersonOutcome:
     """Plan and (unless dry) apply one item; returns the outcome to record."""
     mark_started(runtime.client, message)
-    await runtime.open_clients()
-    group_ids = await run_group_ids(runtime, message.run_id, create=not message.dry_run)
+    rules = runtime.rules_for(message.config_version, message.config_draft)
+    clients = await runtime.clients_for(rules.config)
+    group_ids = await run_group_ids(
+        runtime, message.run_id, create=not message.dry_run, rules=rules, okta=clients.okta
+    )
     item = message.item
     earlier = None if message.dry_run else runtime.runs.planned(message.run_id, item.key)
     if not item.snapshot or retries > 0:
-        item = await refresh(runtime, item, group_ids)
+        item = await refresh(clients, rules, item, group_ids)
     elif item.approved or earlier is not None:
         # An approved plan writes what was approved, to the Okta user as it is now; a redelivery
         # whose writes may have gone out (a create, say) looks the user up before writing again.
-        item = await refresh_okta(runtime, item, group_ids)
-    plan = plan_item(item, runtime.rules)
+        item = await refresh_okta(clients, rules, item, group_ids)
+    plan = plan_item(item, rules)
     if plan is None:
         return PersonOutcome(
             key=item.key,
@@ -45,7 +51,7 @@ async def sync_item(runtime: Runtime, message: SyncMessage, *, retries: int) -> 
             person_id=item.person_id,
             reason="no longer in ChartHop",
         )
-    held = live_hold(runtime, message, plan.outcome())
+    held = live_hold(runtime, rules, message, plan.outcome())
     if held is not None:
         return held
     if message.dry_run:
@@ -58,7 +64,7 @@ async def sync_item(runtime: Runtime, message: SyncMessage, *, retries: int) -> 
     # A resync's first try plans from the snapshot alone, so it may park and plan again later.
     park = message.kind == "resync" and message.item.snapshot and retries == 0
     try:
-        await apply_plan(plan, runtime.okta(), group_ids, park=park)
+        await apply_plan(plan, clients.okta, group_ids, park=park)
     except BudgetDeferredError:
         runtime.runs.forget_planned(message.run_id, item.key)  # parked: nothing was written
         raise
@@ -93,10 +99,10 @@ def mark_started(client: redis.Redis, message: SyncMessage) -> None:
 
 
 def live_hold(
-    runtime: Runtime, message: SyncMessage, planned: PersonOutcome
+    runtime: Runtime, rules: Rules, message: SyncMessage, planned: PersonOutcome
 ) -> PersonOutcome | None:
     """For live sync under safety limits: the held outcome when the rolling hour is spent."""
-    safety = runtime.rules.config.settings.safety
+    safety = rules.config.settings.safety
     if message.kind != "live" or message.dry_run or safety is None or not planned.okta_writes:
         return None
     limits = LiveSafety(runtime.client, safety)
@@ -107,31 +113,35 @@ def live_hold(
     return planned.model_copy(update={"status": "held", "reason": reason})
 
 
-async def refresh_okta(runtime: Runtime, item: SyncItem, group_ids: dict[str, str]) -> SyncItem:
+async def refresh_okta(
+    clients: Clients, rules: Rules, item: SyncItem, group_ids: dict[str, str]
+) -> SyncItem:
     """The item with its person as it is, and the Okta user looked up now (one or two reads)."""
     if item.person is None:
-        return await refresh(runtime, item, group_ids)
-    value = runtime.rules.match_value(item.person)
+        return await refresh(clients, rules, item, group_ids)
+    value = rules.match_value(item.person)
     okta = None
     if value is not None:
-        okta = await lookup_user(runtime.okta(), runtime.rules, value, group_ids)
+        okta = await lookup_user(clients.okta, rules, value, group_ids)
     return item.model_copy(update={"okta": okta, "snapshot": True, "approved": False})
 
 
-async def refresh(runtime: Runtime, item: SyncItem, group_ids: dict[str, str]) -> SyncItem:
+async def refresh(
+    clients: Clients, rules: Rules, item: SyncItem, group_ids: dict[str, str]
+) -> SyncItem:
     """The item with the person re-read from ChartHop and the Okta user looked up now."""
     person = item.person
     if item.person_id is not None:
-        person = await runtime.charthop().get_person(item.person_id)
+        person = await clients.charthop.get_person(item.person_id)
     okta: OktaUserSnapshot | None = None
     if person is not None:
-        value = runtime.rules.match_value(person)
+        value = rules.match_value(person)
         if value is not None:
-            okta = await lookup_user(runtime.okta(), runtime.rules, value, group_ids)
+            okta = await lookup_user(clients.okta, rules, value, group_ids)
     elif item.okta is not None:
-        login = item.okta.profile.get(runtime.rules.config.match.okta_attribute)
+        login = item.okta.profile.get(rules.config.match.okta_attribute)
         if login:
-            okta = await lookup_user(runtime.okta(), runtime.rules, str(login), group_ids)
+            okta = await lookup_user(clients.okta, rules, str(login), group_ids)
     return item.model_copy(update={"person": person, "okta": okta, "snapshot": True})
 
 
@@ -139,7 +149,9 @@ _group_cache: dict[str, dict[str, str]] = {}
 _group_locks: dict[tuple[int, str], asyncio.Lock] = {}  # by event loop and run
 
 
-async def run_group_ids(runtime: Runtime, run_id: str, *, create: bool) -> dict[str, str]:
+async def run_group_ids(
+    runtime: Runtime, run_id: str, *, create: bool, rules: Rules, okta: OktaClient
+) -> dict[str, str]:
     """The run's managed group ids (a missing group maps to "" in a dry run).
 
     Read from the run once per process; a live run reads them from Okta on first use, under a
@@ -155,10 +167,10 @@ async def run_group_ids(runtime: Runtime, run_id: str, *, create: bool) -> dict[
         cached = _group_cache.get(run_id)
         if cached is not None:
             return cached
-        wanted = list(runtime.rules.groups)
+        wanted = list(rules.groups)
         known = runtime.runs.groups(run_id)
         if not all(name in known for name in wanted):
-            known = await _look_up_groups(runtime, run_id, wanted, create=create)
+            known = await _look_up_groups(runtime, okta, run_id, wanted, create=create)
         if len(_group_cache) > 64:
             _group_cache.clear()
             _group_locks.clear()
@@ -167,7 +179,7 @@ async def run_group_ids(runtime: Runtime, run_id: str, *, create: bool) -> dict[
 
 
 async def _look_up_groups(
-    runtime: Runtime, run_id: str, wanted: list[str], *, create: bool
+    runtime: Runtime, okta: OktaClient, run_id: str, wanted: list[str], *, create: bool
 ) -> dict[str, str]:
     lock = runtime.client.lock(constants.groups_lock_key(), timeout=120, thread_local=False)
     deadline = time.monotonic() + GROUPS_LOCK_WAIT_S  # a dead holder's lock expires in 120 s
@@ -182,7 +194,7 @@ async def _look_up_groups(
     try:
         known = runtime.runs.groups(run_id)  # another process may have saved them meanwhile
         if not all(name in known for name in wanted):
-            found, missing = await managed_groups(runtime.okta(), wanted, create=create)
+            found, missing = await managed_groups(okta, wanted, create=create)
             known = {**found, **{name: "" for name in missing if name not in found}}
             runtime.runs.save_groups(run_id, known)
         return known

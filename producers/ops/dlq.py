@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from config.loader import LoadedConfig
-from producers.cli_helpers import config_option, console, load_or_exit, print_summary
+from producers.cli_helpers import active_or_exit, config_option, console, print_summary
 from producers.console import wait_for_summary
 from producers.exits import DONE, UNAVAILABLE, HopsyncGroup, infrastructure_line, summary_exit_code
 from producers.factory import open_producer
@@ -47,7 +47,7 @@ def dlq() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the letters (without bodies) as JSON.")
 def list_letters(config_path: str | None, wide: bool, as_json: bool) -> None:
     """Every dead letter, oldest first."""
-    letters = Stores.for_command(load_or_exit(config_path)).dead_letters.entries()
+    letters = Stores.for_command(active_or_exit(config_path)).dead_letters.entries()
     if as_json:
         click.echo(json.dumps([letter_fields(letter) for letter in letters], indent=2))
     elif letters and wide:
@@ -111,7 +111,7 @@ def letters_table(letters: list[DeadLetter]) -> Table:
 def show(config_path: str | None, letter_id: str, as_json: bool) -> None:
     """One dead letter in full: its fields, the whole error and the message body."""
     try:
-        letter = Stores.for_command(load_or_exit(config_path)).dead_letters.get(letter_id)
+        letter = Stores.for_command(active_or_exit(config_path)).dead_letters.get(letter_id)
     except DeadLetterNotFoundError as error:
         fail(str(error))
     if as_json:
@@ -157,7 +157,7 @@ def replay_letters(
     """
     if bool(letter_ids) == replay_all:
         raise click.UsageError("name the dead letters to replay, or pass --all (not both)")
-    loaded = load_or_exit(config_path)
+    loaded = active_or_exit(config_path)
     stores = Stores.for_command(loaded)
     letters, missing = pick(stores.dead_letters, letter_ids)
     plan = plan_replay(letters)
@@ -256,7 +256,7 @@ def purge(config_path: str | None, letter_ids: tuple[str, ...], age: timedelta |
     """Delete dead letters for good: by id, or all older than an age."""
     if bool(letter_ids) == (age is not None):
         raise click.UsageError("name the dead letters to purge, or pass --older-than (not both)")
-    store = Stores.for_command(load_or_exit(config_path)).dead_letters
+    store = Stores.for_command(active_or_exit(config_path)).dead_letters
     targets = list(letter_ids) if age is None else store.older_than(datetime.now(UTC) - age)
     purged = 0
     for letter_id in dict.fromkeys(targets):

@@ -15,7 +15,7 @@ import click
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from config.loader import LoadedConfig
-from producers.cli_helpers import config_option, errors, load_or_exit
+from producers.cli_helpers import active_or_exit, config_option, errors
 from producers.ops.export_files import open_export, user_row
 from producers.ops.output import fail, say
 from shared.clients import api_clients
@@ -51,7 +51,7 @@ def export(
     config_path: str | None, out_path: Path, file_format: str | None, deprovisioned: bool
 ) -> None:
     """Write every Okta user: id, status, login, email, names, then every profile attribute."""
-    loaded = load_or_exit(config_path)
+    loaded = active_or_exit(config_path)
     chosen = file_format or ("json" if out_path.suffix.lower() == ".json" else "csv")
     if not out_path.parent.is_dir():
         fail(f"cannot write {out_path}: the folder {out_path.parent} does not exist", 2)

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from config.loader import LoadedConfig
-from producers.cli_helpers import config_option, console, load_or_exit
+from producers.cli_helpers import active_or_exit, config_option, console
 from producers.ops.output import compact_table, fail, print_wide, say
 from shared.carrot import Compiled, compile_filter, render
 from shared.clients import api_clients
@@ -57,7 +57,7 @@ def query(
     config_path: str | None, carrot_filter: str, limit: int, wide: bool, as_json: bool
 ) -> None:
     """Preview who a Carrot filter selects in ChartHop, with the fields it reads."""
-    loaded = load_or_exit(config_path)
+    loaded = active_or_exit(config_path)
     rules = Rules.build(loaded.config)
     compiled = compile_or_exit(carrot_filter, rules)
     try:

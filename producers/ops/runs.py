@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from rich.table import Table
 
 from producers.approval import approve, discard
-from producers.cli_helpers import config_option, console, load_or_exit, print_summary
+from producers.cli_helpers import active_or_exit, config_option, console, print_summary
 from producers.console import SummaryView, summary_view
 from producers.exits import USAGE, HopsyncGroup, exit_code, summary_exit_code
 from producers.ops.output import (
@@ -24,6 +24,7 @@ from producers.ops.output import (
     short_duration,
     stamp,
 )
+from shared.config_store import config_label
 from shared.errors import RunNotFoundError
 from shared.models import OUTCOME_STATUSES, RunKind, RunMeta, RunStatus
 from shared.presence import Presence
@@ -47,6 +48,8 @@ class RunRow(BaseModel):
     expected: int | None = None
     counts: dict[str, int]
     note: str = ""
+    config_version: int | None = None  # the configuration version (or draft) the run plans with
+    config_draft: bool = False
 
 
 @click.group(cls=HopsyncGroup, invoke_without_command=True)
@@ -63,7 +66,7 @@ def runs(
     """The newest runs first (subcommands: show, approve, discard)."""
     if ctx.invoked_subcommand is not None:
         return
-    store = Stores.for_command(load_or_exit(config_path)).runs
+    store = Stores.for_command(active_or_exit(config_path)).runs
     rows = [run_row(store, meta, tally=False) for meta in store.recent(limit)]
     if as_json:
         click.echo(json.dumps([row.model_dump(mode="json") for row in rows], indent=2))
@@ -107,6 +110,8 @@ def run_row(store: RunStore, meta: RunMeta, *, tally: bool) -> RunRow:
         expected=expected,
         counts=counts,
         note=meta.note,
+        config_version=meta.config_version,
+        config_draft=meta.config_draft,
     )
 
 
@@ -218,7 +223,7 @@ def show(
     Exits with the run's code: 0 completed with nothing failed (or still going), 1 people failed
     or the run failed, 3 held.
     """
-    store = Stores.for_command(load_or_exit(config_path)).runs
+    store = Stores.for_command(active_or_exit(config_path)).runs
     try:
         meta = store.meta(run_id)
     except RunNotFoundError as error:
@@ -236,6 +241,8 @@ def show(
             print_summary(summary, as_json, view=view)
         if meta.status == "held" and not as_json:
             say(f"decide with `hopsync runs approve {run_id}` or `hopsync runs discard {run_id}`")
+        if not as_json:
+            say(f"configuration: {config_label(meta.config_version, meta.config_draft)}")
         sys.exit(summary_exit_code(summary))
     row = run_row(store, meta, tally=True)
     if as_json:
@@ -245,6 +252,7 @@ def show(
     done = format_progress(row.done, row.expected)
     say(f"{row.status.upper()}: run {run_id} ({row.kind}{dry}): {done}")
     say(f"so far: {format_counts(row.counts) or 'nothing yet'}")
+    say(f"configuration: {config_label(row.config_version, row.config_draft)}")
     sys.exit(exit_code(row.status, row.counts.get("failed", 0)))
 
 

@@ -7,11 +7,12 @@ import sys
 import click
 import redis
 
-from producers.cli_helpers import config_option, load_or_exit
+from producers.cli_helpers import active_or_exit, config_option
 from producers.exits import UNAVAILABLE, USAGE, stop
 from producers.ops.output import say
 from producers.webconsole.accounts import ROLES, AccountError, AccountStore
 from producers.webconsole.audit import AuditLog
+from shared.active_config import service_author
 from shared.redis_client import COMMAND_RETRIES, connect_redis
 
 
@@ -38,7 +39,8 @@ def console(
     from producers.webconsole.app import create_app
     from producers.webconsole.state import ConsoleOptions, ConsoleState
 
-    loaded = load_or_exit(config_path)
+    # The active configuration version in Redis (the file saved as version 1 when none is).
+    loaded = active_or_exit(config_path, author=service_author("console"), log_level="INFO")
     state = ConsoleState.create(loaded, ConsoleOptions(secure_cookies=secure_cookies))
     try:
         state.stores.client.ping()
@@ -62,7 +64,7 @@ def add_user(
     config_path: str | None, name: str, role: str, password_stdin: bool, replace: bool
 ) -> None:
     """Create a console account: viewer reads; operator also runs; admin also edits."""
-    loaded = load_or_exit(config_path, require_secrets=False)
+    loaded = active_or_exit(config_path, require_secrets=False)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:

@@ -29,4 +29,6 @@ def current(state: ConsoleState) -> Current:
         version, _ = store.bootstrap(state.loaded.config, author="console", source="file")
         number = version.version
     version = store.get(number)
-    return Current(loaded=replace(state.loaded, config=store.config(number)), version=version)
+    # The version is pinned by the runs a producer on ``loaded`` starts (Producer.of).
+    loaded = replace(state.loaded, config=store.config(number), version=number, draft=False)
+    return Current(loaded=loaded, version=version)

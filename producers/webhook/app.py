@@ -7,9 +7,11 @@ a 4xx JSON error, never a 5xx. No admin action is reachable through this server.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 import redis.asyncio as aioredis
@@ -22,6 +24,7 @@ from redis.backoff import ExponentialBackoff
 from redis.exceptions import RedisError
 
 from config.loader import LoadedConfig
+from config.settings import HopsyncConfig
 from producers.webhook.auth import (
     SIGNATURE_HEADER,
     TOKEN_PARAM,
@@ -30,6 +33,7 @@ from producers.webhook.auth import (
 )
 from producers.webhook.events import Accepted, Ignored, read_event
 from producers.webhook.intake import SEEN_TTL_S, Intake
+from shared.active_config import watch_active
 from shared.errors import ConfigError
 from shared.metrics import metrics
 
@@ -73,9 +77,9 @@ class WebhookOptions:
         )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Receiver:
-    """Handles the webhook's requests."""
+    """Handles the webhook's requests; ``options`` follow the active configuration version."""
 
     options: WebhookOptions
     intake: Intake
@@ -160,6 +164,8 @@ def create_app(
     app.router.add_post(WEBHOOK_PATH, receiver.receive)
     app.router.add_get("/healthz", receiver.healthz)
     app.router.add_get("/readyz", receiver.readyz)
+    if loaded.version is not None:
+        app.cleanup_ctx.append(_following(receiver, client, loaded.version))
     app.cleanup_ctx.extend(background)
     if redis_client is None:
 
@@ -168,6 +174,27 @@ def create_app(
 
         app.on_cleanup.append(close_redis)
     return app
+
+
+def _following(receiver: Receiver, client: aioredis.Redis, version: int) -> CleanupContext:
+    """Keep the receiver's live_sync and coalescing as the active version says (within seconds)."""
+
+    def on_change(number: int, config: HopsyncConfig) -> None:
+        settings = config.settings
+        receiver.options = replace(
+            receiver.options,
+            live_sync=settings.live_sync,
+            coalesce_s=settings.live_coalesce_seconds,
+        )
+
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(watch_active(client, version, on_change))
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return context
 
 
 def open_redis(url: str) -> aioredis.Redis:

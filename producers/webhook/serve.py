@@ -55,12 +55,12 @@ def flusher_process_context(
 def serve(loaded: LoadedConfig, host: str, port: int) -> None:
     """Serve ``POST /webhooks/charthop`` on ``host:port`` until interrupted (blocking).
 
-    With settings.live_sync on, the live flusher runs in a child process, so that its ticks never
-    delay an answer; several replicas may run side by side on one Redis. Raises ConfigError when
-    HOPSYNC_WEBHOOK_SECRET is not set.
+    The live flusher runs in a child process, so that its ticks never delay an answer; several
+    replicas may run side by side on one Redis. It runs even while settings.live_sync is off (it
+    then finds nothing to do), so that turning live sync on in a new configuration version takes
+    effect without a restart. Raises ConfigError when HOPSYNC_WEBHOOK_SECRET is not set.
     """
-    live_sync = loaded.config.settings.live_sync
-    background = [flusher_process_context(loaded)] if live_sync else []
+    background = [flusher_process_context(loaded)]
     app = create_app(loaded, background=background)
     # `hopsync webhook` logged the start line (where, which Redis, which configuration).
     log.debug("webhook receiver starting", url=f"http://{host}:{port}{WEBHOOK_PATH}")

@@ -32,6 +32,7 @@ PENDING_OPTIONS: dict[CommandPath, set[str]] = {}
 PENDING_README_MENTIONS: set[CommandPath] = set()
 
 SIM_SERVICES = {"okta-sim", "charthop-sim"}
+ONE_SHOT_SERVICES = {"config"}  # jobs that run once and exit: nothing to probe, no restart
 CONFIG_TARGET = "/etc/hopsync/hopsync.yaml"
 VARIABLE_REFERENCE = r"^\$\{{{name}(:?[-?][^}}]*)?\}}$"
 
@@ -107,6 +108,9 @@ def test_redis_keeps_an_append_only_file_fsynced_every_second_on_a_volume() -> N
 
 def test_every_service_has_a_healthcheck_whose_python_probe_compiles() -> None:
     for service, spec in load_compose()["services"].items():
+        if service in ONE_SHOT_SERVICES:
+            assert spec["restart"] == "no" and spec["healthcheck"]["disable"] is True, service
+            continue
         test = spec["healthcheck"]["test"]
         assert test[0] == "CMD" and len(test) > 1, service
         assert not spec["healthcheck"].get("disable", False), service
@@ -139,15 +143,25 @@ def test_the_api_tokens_are_required_rather_than_defaulted() -> None:
         assert environment[name].startswith(f"${{{name}:?"), name
 
 
-def test_the_configuration_is_mounted_read_only_where_hopsync_config_points() -> None:
+def test_the_configuration_file_is_mounted_once_and_applied_once() -> None:
+    config = load_compose()["services"]["config"]
+    (mount,) = [m for m in config["volumes"] if m["target"] == CONFIG_TARGET]
+    assert mount["read_only"] is True
+    assert mount["bind"]["create_host_path"] is False
+    assert config["environment"]["HOPSYNC_CONFIG"] == CONFIG_TARGET
+    line = resolve(config["command"])
+    assert line.path == ("config", "apply") and line.usage_error() is None
+    assert CONFIG_TARGET in config["command"] and "--if-none" in config["command"]
+
+
+def test_the_services_run_the_version_in_redis_without_the_file() -> None:
     for service, spec in hopsync_services(load_compose()).items():
-        if service in SIM_SERVICES:
+        if service in SIM_SERVICES | ONE_SHOT_SERVICES:
             continue
-        mounts = [m for m in spec["volumes"] if m["target"] == CONFIG_TARGET]
-        assert len(mounts) == 1, service
-        assert mounts[0]["read_only"] is True, service
-        assert mounts[0]["bind"]["create_host_path"] is False, service
-        assert spec["environment"]["HOPSYNC_CONFIG"] == CONFIG_TARGET, service
+        assert "volumes" not in spec, service
+        assert "HOPSYNC_CONFIG" not in spec["environment"], service
+        condition = spec["depends_on"]["config"]["condition"]
+        assert condition == "service_completed_successfully", service
 
 
 def test_the_processes_that_serve_metrics_are_probed_on_the_metrics_port() -> None:

@@ -129,7 +129,8 @@ def test_no_secret_is_set_in_the_image() -> None:
 def test_the_image_and_compose_agree_on_the_config_path_and_metrics_port() -> None:
     environment = environment_of(runtime_stage())
     worker = load_compose()["services"]["worker"]["environment"]
+    config = load_compose()["services"]["config"]["environment"]
 
-    assert environment["HOPSYNC_CONFIG"] == worker["HOPSYNC_CONFIG"]
+    assert environment["HOPSYNC_CONFIG"] == config["HOPSYNC_CONFIG"]
     assert environment[METRICS_PORT_ENV] == worker[METRICS_PORT_ENV]
     assert environment[METRICS_PORT_ENV] in arguments_of("EXPOSE", runtime_stage())[0].split()

@@ -82,7 +82,7 @@ def test_the_service_table_matches_the_compose_commands() -> None:
 
 
 def test_every_documented_compose_run_is_a_valid_hopsync_command_line() -> None:
-    runs = re.findall(r"docker compose run --rm worker ([^#\n]+)", doc())
+    runs = re.findall(r"docker compose run --rm (?:worker|config) ([^#\n]+)", doc())
     assert runs, "the guide shows no `docker compose run` example"
     for run in runs:
         line = resolve(run.split())

@@ -8,6 +8,7 @@ import threading
 import uuid
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
@@ -46,14 +47,11 @@ class StubRuntime:
         self.runs = RunStore(client)
         self._charthop = charthop
 
-    async def open_clients(self) -> None:
-        return None
+    def rules_for(self, version: int | None, draft: bool = False) -> Rules:
+        return self.rules
 
-    def charthop(self) -> RecordingChartHop | None:
-        return self._charthop
-
-    def okta(self) -> None:
-        return None
+    async def clients_for(self, config: object) -> Any:
+        return SimpleNamespace(okta=None, charthop=self._charthop)
 
 
 def live_message(run_id: str, key: str = "p1@1.a1b2c3") -> SyncMessage:
@@ -109,7 +107,10 @@ def test_many_messages_waiting_for_the_groups_lookup_do_not_exhaust_the_loops_th
     async def main() -> list[dict[str, str]]:
         # A small executor, as on a 2-core machine under load: blocking waits would fill it.
         asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=2))
-        waits = (run_group_ids(runtime, run_id, create=True) for _ in range(12))
+        waits = (
+            run_group_ids(runtime, run_id, create=True, rules=rules(), okta=cast(Any, None))
+            for _ in range(12)
+        )
         return await asyncio.wait_for(asyncio.gather(*waits), timeout=10)
 
     found = asyncio.run(main())
@@ -134,7 +135,10 @@ def test_a_message_waiting_for_another_process_uses_the_groups_it_saved(
     timer = threading.Timer(0.3, other_process_finishes)
     timer.start()
     try:
-        found = asyncio.run(run_group_ids(cast(Runtime, StubRuntime(client)), run_id, create=True))
+        runtime = cast(Runtime, StubRuntime(client))
+        found = asyncio.run(
+            run_group_ids(runtime, run_id, create=True, rules=rules(), okta=cast(Any, None))
+        )
     finally:
         timer.join()
     assert found == GROUPS and calls == []

@@ -22,7 +22,4 @@ class ApiClients(Middleware):
 
     def after_worker_shutdown(self, broker: Any, worker: Any) -> None:
         # After Dramatiq has waited for running messages: they still need the clients.
-        runtime = current()
-        if runtime.clients is not None:
-            run_async(runtime.clients.close())
-            runtime.clients = None
+        run_async(current().close_clients())
