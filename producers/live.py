@@ -16,7 +16,7 @@ import contextlib
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import redis
 import structlog
@@ -36,6 +36,8 @@ log = structlog.get_logger(__name__)
 _RESOLVE_CONCURRENCY = 8  # ChartHop look-ups of job-only entries running at once
 
 Clock = Callable[[], float]
+SettingsSource = Callable[[], SettingsConfig]
+"""The settings of the active configuration version (a blocking call; run off the loop)."""
 JobResolver = Callable[[str], Awaitable[str | None]]
 """``job id -> person id`` (None when no person holds the job); raises HopsyncError on failure."""
 
@@ -102,8 +104,10 @@ class LiveFlusher:
         *,
         resolve_job: JobResolver | None = None,
         clock: Clock = time.time,
+        settings: SettingsSource | None = None,
     ) -> None:
         self.options = options or LiveOptions()
+        self.settings = settings
         self.broker = broker
         self.queue = LiveQueue(client)
         self.live_runs = LiveRuns(
@@ -128,6 +132,9 @@ class LiveFlusher:
 
     async def tick(self) -> FlushReport:
         """One pass: claim, resolve, enqueue, release, then seal ended periods."""
+        if self.settings is not None:
+            settings = await asyncio.to_thread(self.settings)
+            self.follow_period(settings.live_summary_minutes * 60.0)
         claim = await asyncio.to_thread(
             self.queue.claim, self.clock(), self.options.lease_s, self.options.batch
         )
@@ -139,6 +146,23 @@ class LiveFlusher:
             report.already_queued = len(batch.people) - report.enqueued
         report.sealed = await asyncio.to_thread(self.live_runs.seal_ended, self.clock())
         return report
+
+    def follow_period(self, period_s: float) -> None:
+        """Cut live runs ``period_s`` long from now on (a new configuration version said so).
+
+        Runs already open keep their own end and are sealed by it, whatever the new length.
+        """
+        if period_s == self.options.period_s:
+            return
+        log.info("live summary period changed", period_s=period_s, was=self.options.period_s)
+        self.options = replace(self.options, period_s=period_s)
+        self.live_runs = LiveRuns(
+            self.live_runs.client,
+            self.runs,
+            self.broker,
+            period_s=period_s,
+            grace_s=self.options.grace_s,
+        )
 
     async def _sort(self, members: list[str]) -> _Batch:
         batch = _Batch()

@@ -21,10 +21,19 @@ from multiprocessing.process import BaseProcess
 from typing import Final
 
 import aiohttp
+import redis
 import structlog
 
 from config.loader import LoadedConfig
-from producers.live import Clock, JobResolver, LiveFlusher, LiveOptions, charthop_job_resolver
+from producers.live import (
+    Clock,
+    JobResolver,
+    LiveFlusher,
+    LiveOptions,
+    SettingsSource,
+    charthop_job_resolver,
+)
+from shared.active_config import ConfigFollower, store_of
 from shared.charthop import ChartHopClient, ChartHopSettings
 from shared.logging import configure_logging
 from shared.redis_client import connect_redis
@@ -57,6 +66,7 @@ async def open_flusher(
             options or LiveOptions.from_settings(loaded.config.settings),
             resolve_job=_resolver(loaded, session),
             clock=clock,
+            settings=_following(loaded, client) if options is None else None,
         )
         yield flusher
     finally:
@@ -175,6 +185,14 @@ async def flusher_process_running(
         stop.set()
         await task
         await asyncio.to_thread(flusher.stop)
+
+
+def _following(loaded: LoadedConfig, client: redis.Redis) -> SettingsSource | None:
+    """The active version's settings (live_summary_minutes), for a flusher built from settings."""
+    if loaded.version is None:
+        return None
+    follower = ConfigFollower(store_of(client, loaded.secrets), loaded)
+    return lambda: follower.current().config.settings
 
 
 def _resolver(loaded: LoadedConfig, session: aiohttp.ClientSession) -> JobResolver | None:
