@@ -16,7 +16,8 @@ import structlog
 
 from config.loader import LoadedConfig
 from producers.factory import open_producer
-from producers.janitor import repair_stranded_runs
+from producers.janitor import tidy_runs
+from producers.live import LiveOptions
 from producers.schedule_jobs import daily_resync, new_hires
 from producers.schedule_lock import SchedulerLock
 from producers.schedule_times import Slot, due_jobs, latest_slot, next_slot
@@ -211,4 +212,5 @@ class Scheduler:
         if self._janitor_at is not None and now < self._janitor_at:
             return
         self._janitor_at = now + self.janitor_every
-        repair_stranded_runs(self.runs, self.stores.broker)
+        live = LiveOptions.from_settings(self.settings)
+        tidy_runs(self.runs, self.stores.broker, live=live, now=now.timestamp())

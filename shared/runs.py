@@ -26,6 +26,8 @@ RECORD_CHUNK = 2_000  # outcomes per script call
 _RECORD = """
 local meta, outcomes = KEYS[1], KEYS[2]
 local ttl = tonumber(ARGV[1])
+local now = tonumber(redis.call('time')[1])
+if #ARGV > 1 then redis.call('hset', meta, 'touched', now) end
 for i = 2, #ARGV, 2 do
   redis.call('hset', outcomes, ARGV[i], ARGV[i + 1])
 end
@@ -34,7 +36,6 @@ local expected = tonumber(redis.call('hget', meta, 'expected') or '-1')
 local sealed = redis.call('hget', meta, 'sealed') == '1'
 if not sealed or expected < 0 or redis.call('hlen', outcomes) < expected then return 0 end
 local state = redis.call('hget', meta, 'aggregate')
-local now = tonumber(redis.call('time')[1])
 local stale = state and string.sub(state, 1, 4) == 'due:'
   and now - tonumber(string.sub(state, 5)) > 30
 if not state or stale then
@@ -141,6 +142,11 @@ class RunStore:
                 args += [key, value]
             due = bool(self._record(keys=keys, args=args)) or due
         return due
+
+    def touched(self, run_id: str) -> float | None:
+        """When (epoch s, Redis's clock) the run last recorded an outcome; None if never."""
+        raw = self.client.hget(constants.run_key(run_id), "touched")
+        return float(raw) if raw is not None else None
 
     def mark_aggregate_enqueued(self, run_id: str) -> None:
         """Note that the aggregator message is on its queue."""

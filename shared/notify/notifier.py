@@ -61,13 +61,13 @@ def skip_reason(summary: RunSummary, config: HopsyncConfig) -> str | None:
     """Why a summary is not sent, or None to send it.
 
     A run is told when it changed (or, dry, would change) something, when people failed or
-    conflicted, when it is held for approval, or always with settings.notify_when_unchanged.
+    conflicted, when it is held for approval or failed, or always with notify_when_unchanged.
     """
     settings = config.settings
     if not (settings.chat_webhook_url or (settings.notify_emails and config.smtp)):
         return NO_CHANNEL
     troubles = summary.counts.get("failed", 0) + summary.counts.get("conflict", 0)
-    if summary.changed or troubles or summary.status == "held":
+    if summary.changed or troubles or summary.status in ("held", "failed"):
         return None
     return None if settings.notify_when_unchanged else NOTHING_CHANGED
 

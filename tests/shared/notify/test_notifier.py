@@ -98,7 +98,13 @@ def test_failures_and_held_runs_are_told_even_when_nothing_was_written(
     assert not failed.changed
     assert send(failed, hopsync_config(chat_url=chat.url)).chat_sent
     assert send(quiet_run(status="held"), hopsync_config(chat_url=chat.url)).chat_sent
-    assert len(chat.posts) == 2
+    broken = quiet_run(status="failed").model_copy(update={"reason": "OktaAuthError: 401"})
+    assert send(broken, hopsync_config(chat_url=chat.url)).chat_sent
+    assert len(chat.posts) == 3
+    assert (
+        chat.posts[2]["text"].startswith("FAILED: ")
+        and "OktaAuthError: 401" in chat.posts[2]["text"]
+    )
 
 
 def test_no_configured_channel_is_a_skip_not_an_error() -> None:
