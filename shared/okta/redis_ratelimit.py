@@ -263,6 +263,9 @@ class RedisRateLimiter:
             yield slot
         finally:
             self._leases.pop(member, None)
+            if not self._leases and self._renewer is not None:
+                self._renewer.cancel()  # nothing left to renew: no task outlives the requests
+                self._renewer = None
             await asyncio.shield(self._release(bucket, member, slot.reading))
 
     def _hold(self, member: str, clock: OktaClock) -> None:
