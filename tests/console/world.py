@@ -37,6 +37,9 @@ CHROMIUM_ARGS = [
 PASSWORD = "correct horse battery"
 ACCOUNTS = {"ada": "admin", "otto": "operator", "vera": "viewer"}
 PEOPLE = 80
+# Wide safety limits: the seeded drift (a third of the org) must not hold every Resync All Now;
+# the held-run test narrows them on purpose.
+WIDE_LIMITS = {"max_updates": "100%", "max_group_removals": "100%", "max_creates": "1000"}
 SignIn = Callable[[str], Page]  # the signed_in fixture: an account's name -> a signed-in page
 
 
@@ -60,7 +63,14 @@ def console_world(redis_url: str, workdir: Path, people: int = PEOPLE) -> Iterat
     """Serve a generated org, a drifted Okta, one worker process and the console; then stop all."""
     client = redis.Redis.from_url(redis_url)
     client.flushdb()
-    sim = start_simulation(workdir, redis_url, people=people, existing=0.7, drifted=0.3)
+    sim = start_simulation(
+        workdir,
+        redis_url,
+        people=people,
+        existing=0.7,
+        drifted=0.3,
+        config={"settings": {"safety": WIDE_LIMITS}},
+    )
     fleet = WorkerFleet(sim.env, processes=1, threads=4, log_path=workdir / "workers.log").start()
     loaded = load_config(str(sim.config_path), environ=sim.env)
     state = ConsoleState.create(loaded, ConsoleOptions())
