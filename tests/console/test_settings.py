@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from producers.webconsole.working import WorkingCopies
-from tests.console.world import ConsoleWorld, SignIn
+from tests.console.world import ConsoleWorld, SignIn, finished
 
 
 @pytest.fixture(autouse=True)
@@ -70,3 +70,28 @@ def test_save_settings_shows_the_diff_saves_a_version_and_history_rolls_it_back(
     restored = store.active()
     assert restored.restored_from == before.version and restored.digest == before.digest
     expect(page.locator(".flash")).to_contain_text(f"Version {before.version} restored")
+
+
+def test_a_dry_run_of_unsaved_settings_plans_with_them_and_saves_nothing(
+    signed_in: SignIn, world: ConsoleWorld
+) -> None:
+    store = world.state.config_store
+    before = store.active()
+    writes = world.sim.okta.counters().writes
+    page = signed_in("ada")
+    page.get_by_role("link", name="Sync Groups").click()
+    page.get_by_role("link", name="Add Group").click()
+    page.get_by_label("Group name").fill("Engineering Managers")
+    page.get_by_label("Include People Matching").fill("department:engineering is:manager")
+    page.get_by_role("button", name="Keep group").click()
+    page.get_by_role("link", name="Save Settings").first.click()
+    expect(page.locator("#diff")).to_contain_text("+ groups[Engineering Managers]")
+    page.get_by_role("button", name="Dry Run these settings").click()
+    expect(page.locator("#run-config")).to_contain_text("(unsaved settings)")
+    finished(page)
+    expect(page.locator("main")).to_contain_text("Groups to create")
+    expect(page.locator("main")).to_contain_text("Engineering Managers")
+    expect(page.locator("#people")).to_contain_text("+ group Engineering Managers")
+    assert world.sim.okta.counters().writes == writes
+    assert "Engineering Managers" not in world.sim.okta.groups_by_name()
+    assert store.active().version == before.version

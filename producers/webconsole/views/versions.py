@@ -3,17 +3,20 @@ History (versions, their diffs, rollback)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aiohttp import web
 
 from config.diff import diff_documents
 from config.loader import parse_config
+from producers.factory import open_producer
 from producers.webconsole.editing import Editing
 from producers.webconsole.render import flash, page, redirect
 from producers.webconsole.routing import get, post
 from producers.webconsole.state import STATE
 from producers.webconsole.views.settings import problems_by_path
 from shared.config_store import ConfigStore, ConfigVersion
-from shared.errors import ConfigError, ConfigVersionNotFoundError
+from shared.errors import ConfigError, ConfigVersionNotFoundError, HopsyncError
 
 
 def _problems(editing: Editing) -> dict[str, list[str]]:
@@ -64,6 +67,40 @@ async def save(request: web.Request) -> web.StreamResponse:
     )
     flash(request, f"Saved as version {version.version}, now active.")
     raise redirect(f"/history/{version.version}")
+
+
+async def dry_run(request: web.Request) -> web.StreamResponse:
+    """A dry run of the unsaved settings: kept as a draft version, which the run and its workers
+    plan with; nothing is saved as active and nothing is written to Okta."""
+    state = request.app[STATE]
+    editing = Editing.of(request)
+    if _problems(editing):
+        flash(request, "Not started: your settings have problems (listed below).")
+        raise redirect("/review")
+    draft = state.config_store.save_draft(
+        editing.copy.document,
+        author=editing.account,
+        source="console",
+        comment="dry run of unsaved settings in the console",
+    )
+    loaded = replace(
+        editing.active.loaded, config=draft.config(), version=draft.version, draft=True
+    )
+    note = f"dry run of {editing.account}'s unsaved settings ({draft.label})"
+    try:
+        async with open_producer(loaded, state.stores) as making:
+            run = await making.resync(dry_run=True, note=note)
+    except HopsyncError as error:
+        flash(request, f"The dry run could not start: {error}")
+        raise redirect("/review") from None
+    state.audit.remember_starter(run.run_id, editing.account)
+    state.audit.record(
+        editing.account,
+        "started a dry run of unsaved settings",
+        [f"run:{run.run_id}"],
+        f"with configuration {draft.label}",
+    )
+    raise redirect(f"/runs/{run.run_id}")
 
 
 async def discard(request: web.Request) -> web.StreamResponse:
@@ -140,6 +177,7 @@ ROUTES = [
     get("/review", review),
     post("/review/save", save, "admin"),
     post("/review/discard", discard, "admin"),
+    post("/review/dry-run", dry_run, "operator"),
     get("/history", history),
     get("/history/{number:\\d+}", version),
     post("/history/{number:\\d+}/rollback", rollback, "admin"),
