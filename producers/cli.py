@@ -11,6 +11,7 @@ import asyncio
 import json
 import os
 import sys
+import time
 from collections.abc import Callable
 
 import click
@@ -134,6 +135,7 @@ def resync(
     """Resync everyone now (what the daily schedule runs), with the active configuration."""
     from producers.console import wait_for_summary, wait_for_worker
 
+    started = time.monotonic()
     loaded = active_or_exit(config_path, author=cli_author(), preview=dry_run)
     stores = Stores.for_command(loaded)
     if dry_run:  # a dry run's report is all it is for, and only workers write it
@@ -159,7 +161,7 @@ def resync(
                 highlight=False,
             )
         return
-    summary = wait_for_summary(stores.runs, run.run_id, timeout_s=timeout)
+    summary = wait_for_summary(stores.runs, run.run_id, timeout_s=timeout, since=started)
     print_summary(summary, as_json)
     if not as_json:
         print_config_used(run, config_path)

@@ -22,7 +22,8 @@ from shared.runs import RunStore
 from shared.summary import describe, headline
 
 REDIS_GRACE_S: Final = 30.0  # a Redis restart this long is ridden out
-NO_WORKER_S: Final = 30.0  # no worker alive this long: nothing will finish the run
+NO_WORKER_S: Final = 20.0  # no worker alive this long: nothing will finish the run (a live
+# worker beats every second; 20 s leaves room for the command's own start within 30 s)
 LINE_EVERY_S: Final = 5.0  # without a terminal, a progress line this often
 
 
@@ -45,8 +46,11 @@ def wait_for_summary(
     console: Console | None = None,
     timeout_s: float = 3600,
     poll_s: float = 0.2,
+    since: float | None = None,
 ) -> RunSummary:
     """Show progress (and why it waits) until the run's summary is stored.
+
+    ``since`` (time.monotonic()) is when the command started: a missing worker counts from then.
 
     Rides through a Redis restart of up to REDIS_GRACE_S; raises BrokerUnavailableError past
     it, NoWorkerError when no worker has been alive for NO_WORKER_S, WaitTimeoutError past
@@ -54,7 +58,7 @@ def wait_for_summary(
     """
     out = console or Console(stderr=True)
     presence = Presence(runs.client)
-    watch = _Watch(run_id)
+    watch = _Watch(run_id, no_worker_since=since)
     deadline = time.monotonic() + timeout_s
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(
