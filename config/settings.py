@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from shared.carrot import compile_filter, compile_source
 from shared.errors import CarrotError
@@ -123,14 +123,56 @@ class SafetyConfig(StrictModel):
     max_updates: str = "10%"
     max_group_removals: str = "5%"
     max_creates: str = "200"
+    # Suspensions and deactivations of leavers; None: 5 people or 2% of the managed users,
+    # whichever is larger (shared.safety.DEFAULT_MAX_DEACTIVATIONS).
+    max_deactivations: str | None = None
 
-    @field_validator("max_updates", "max_group_removals", "max_creates", mode="before")
+    @field_validator(
+        "max_updates", "max_group_removals", "max_creates", "max_deactivations", mode="before"
+    )
     @classmethod
-    def _percent_or_count(cls, value: object) -> str:
+    def _percent_or_count(cls, value: object) -> str | None:
+        if value is None:
+            return None
         text = str(value).strip()
         if not _PERCENT_OR_COUNT.match(text):
             raise ValueError(f"must be a count like 200 or a share like 10%, got {value!r}")
         return text
+
+
+def _clock_time(value: str) -> str:
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError(f"must be a 24-hour time HH:MM, got {value!r}")
+    return value
+
+
+def _yaml_sexagesimal(value: object) -> object:
+    """An unquoted 18:00 reaches us as 1080 (YAML 1.1 reads it in base 60): read it back."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        return f"{value // 60:02d}:{value % 60:02d}"
+    return value
+
+
+ClockTime = Annotated[str, BeforeValidator(_yaml_sexagesimal), AfterValidator(_clock_time)]
+
+
+class LeaversConfig(StrictModel):
+    """What hopsync does to the Okta user of a person who has left (off unless action is set).
+
+    A leaver is acted on from ``time_of_day`` (settings.timezone) on the day ``after_days`` days
+    after the day following their end date: with the defaults, from midnight once it has passed.
+    """
+
+    action: Literal["none", "suspend", "deactivate"] = "none"
+    after_days: int = Field(default=0, ge=0, le=365)
+    time_of_day: ClockTime = "00:00"
+    rehire_send_email: bool = False
+
+    @property
+    def enabled(self) -> bool:
+        """Whether leavers are suspended or deactivated at all."""
+        return self.action != "none"
 
 
 class SettingsConfig(StrictModel):
@@ -149,14 +191,12 @@ class SettingsConfig(StrictModel):
     live_coalesce_seconds: float = Field(default=1.0, ge=0, le=300)
     live_summary_minutes: int = Field(default=15, ge=1, le=1440)
     safety: SafetyConfig | None = None
+    leavers: LeaversConfig = LeaversConfig()
 
     @field_validator("daily_at")
     @classmethod
-    def _clock_time(cls, value: str) -> str:
-        match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
-        if not match or int(match[1]) > 23 or int(match[2]) > 59:
-            raise ValueError(f"must be a 24-hour time HH:MM, got {value!r}")
-        return value
+    def _daily_at(cls, value: str) -> str:
+        return _clock_time(value)
 
     @field_validator("timezone")
     @classmethod

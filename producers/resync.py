@@ -24,15 +24,25 @@ from shared.broker import HopsyncBroker
 from shared.charthop import ChartHopClient
 from shared.errors import RunStateError
 from shared.gc_pause import paused_gc
+from shared.leavers import end_date
+from shared.lifecycle_store import LifecycleStore, deactivated_ids
 from shared.live_safety import LiveSafety, save_base
-from shared.matching import MatchResult, match_people
+from shared.matching import MatchResult, managed_users, match_people
 from shared.messages import notify_message, run_sync_message
-from shared.models import OktaUserSnapshot, PersonOutcome, RunKind, RunMeta, SyncItem
+from shared.models import (
+    LifecycleRecord,
+    OktaUserSnapshot,
+    PersonOutcome,
+    RunKind,
+    RunMeta,
+    SyncItem,
+)
 from shared.okta import OktaClient
+from shared.okta_refs import attach_refs
 from shared.rules import Rules
 from shared.runs import RunStore
-from shared.safety import PlannedTotals, exceeded
-from shared.snapshot import managed_groups, snapshot_users
+from shared.safety import PlannedTotals, deactivations_exceeded, deactivations_of, exceeded
+from shared.snapshot import fetch_user, managed_groups, snapshot_users
 from shared.summary import build_summary
 from shared.triage import Triage, triage
 
@@ -132,21 +142,30 @@ class Producer:
     async def _resync(self, run: RunMeta, *, dry_run: bool) -> RunMeta:
         started = time.perf_counter()
         # ChartHop and Okta are read at once: on real APIs the pages' latency dominates.
-        people, (group_ids, missing, snapshots) = await asyncio.gather(
+        (people, departed), (group_ids, missing, snapshots) = await asyncio.gather(
             self._read_people(), self._read_okta()
         )
+        records = LifecycleStore(self.runs.client).all()
+        snapshots += await self._rehire_users(people, snapshots, records, group_ids)
         read_s = time.perf_counter() - started
-        matched = match_people(people, snapshots, self.rules)
-        save_base(self.runs.client, len(people), sum(len(s.group_names) for s in snapshots))
+        matched = match_people(people, snapshots, self.rules, departed=departed, records=records)
+        if self.rules.ref_use.paths:
+            attach_refs(matched.items, self.rules.ref_use)
+        save_base(
+            self.runs.client,
+            len(people),
+            sum(len(s.group_names) for s in snapshots),
+            managed=managed_users(matched.items),
+        )
         if missing:
             run = run.model_copy(update={"groups_created": missing})
             self.runs.save_meta(run)
         # With safety limits the run is judged as a whole, so everyone is planned before any write;
         # without, people are planned and enqueued in chunks, and workers start at once.
         triaged: Triage | None = None
-        if self.rules.config.settings.safety is not None and not dry_run:
+        if self._judged() and not dry_run:
             triaged = triage(matched.items, self.rules)
-            reasons = self._over_limits(triaged, len(people), snapshots)
+            reasons = self._over_limits(triaged, len(people), snapshots, matched)
             if reasons:
                 return self._hold(run, matched, triaged, reasons)
         group_ids = await self._create_missing(group_ids, missing, dry_run=dry_run)
@@ -194,22 +213,68 @@ class Producer:
             self._enqueue_aggregate(run.run_id)
         return sent
 
-    async def _read_people(self) -> list[dict[str, Any]]:
-        return [person async for person in self.charthop.list_people()]
+    async def _read_people(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The active people, and (leavers on) the departed ones: everyone else with an end date."""
+        if not self.rules.config.settings.leavers.enabled:
+            return [person async for person in self.charthop.list_people()], []
+        active, everyone = await asyncio.gather(
+            self._list_people(include_all=False), self._list_people(include_all=True)
+        )
+        ids = {person.get("id") for person in active}
+        departed = [p for p in everyone if p.get("id") not in ids and end_date(p) is not None]
+        return active, departed
+
+    async def _list_people(self, *, include_all: bool) -> list[dict[str, Any]]:
+        return [person async for person in self.charthop.list_people(include_all=include_all)]
+
+    async def _rehire_users(
+        self,
+        people: Sequence[dict[str, Any]],
+        snapshots: Sequence[OktaUserSnapshot],
+        records: dict[str, LifecycleRecord],
+        group_ids: dict[str, str],
+    ) -> list[OktaUserSnapshot]:
+        """Users hopsync deactivated whose person is active again: the user list leaves
+        DEPROVISIONED users out, so each is read by id (a few calls, only for rehires)."""
+        seen = {snapshot.id for snapshot in snapshots}
+        active = {self.rules.match_value(person) for person in people}
+        wanted = [
+            user_id
+            for user_id in deactivated_ids(records.values())
+            if user_id not in seen and records[user_id].match_value in active
+        ]
+        found = await asyncio.gather(
+            *(fetch_user(self.okta, self.rules, user_id, group_ids) for user_id in wanted)
+        )
+        return [snapshot for snapshot in found if snapshot is not None]
 
     async def _read_okta(self) -> tuple[dict[str, str], list[str], list[OktaUserSnapshot]]:
         group_ids, missing = await managed_groups(self.okta, self.rules.groups, create=False)
         return group_ids, missing, await snapshot_users(self.okta, self.rules, group_ids)
 
+    def _judged(self) -> bool:
+        """Whether runs are judged against limits before writing: safety limits configured,
+        or leavers on (max_deactivations holds a run even without the other limits)."""
+        settings = self.rules.config.settings
+        return settings.safety is not None or settings.leavers.enabled
+
     def _over_limits(
-        self, triaged: Triage, people: int, snapshots: Sequence[OktaUserSnapshot]
+        self,
+        triaged: Triage,
+        people: int,
+        snapshots: Sequence[OktaUserSnapshot],
+        matched: MatchResult,
     ) -> list[str]:
         safety = self.rules.config.settings.safety
-        if safety is None:
-            return []
-        memberships = sum(len(snapshot.group_names) for snapshot in snapshots)
-        totals = PlannedTotals.of(triaged.planned)
-        return exceeded(safety, totals, people=people, memberships=memberships)
+        reasons: list[str] = []
+        if safety is not None:
+            memberships = sum(len(snapshot.group_names) for snapshot in snapshots)
+            totals = PlannedTotals.of(triaged.planned)
+            reasons += exceeded(safety, totals, people=people, memberships=memberships)
+        limit = safety.max_deactivations if safety is not None else None
+        planned = deactivations_of(triaged.planned)
+        too_many = deactivations_exceeded(limit, planned, managed_users(matched.items))
+        return reasons + ([too_many] if too_many else [])
 
     def _hold(
         self, run: RunMeta, matched: MatchResult, triaged: Triage, reasons: list[str]
@@ -268,7 +333,7 @@ class Producer:
 
     def _live_safety(self) -> LiveSafety | None:
         safety = self.rules.config.settings.safety
-        return LiveSafety(self.runs.client, safety) if safety is not None else None
+        return LiveSafety(self.runs.client, safety) if self._judged() else None
 
     def discard(self, run_id: str) -> RunMeta:
         """Drop a held run's plan (or a live run's held people); nothing is written."""

@@ -30,7 +30,10 @@ log = structlog.get_logger(__name__)
 
 RESYNC: Final = "resync"
 HIRES: Final = "hires"
-JOBS: Final = (RESYNC, HIRES)  # in this order: whether hires is covered depends on the resync
+LEAVERS: Final = "leavers"  # a resync at settings.leavers.time_of_day, when leavers are on
+# In this order: whether hires is covered depends on the resync.
+JOBS: Final = (RESYNC, HIRES, LEAVERS)
+LEAVERS_NOTE: Final = "leavers"
 RETRY_AFTER: Final = timedelta(minutes=5)
 JANITOR_EVERY: Final = timedelta(minutes=1)
 
@@ -76,9 +79,20 @@ class Scheduler:
         self._held_days: set[date] = set()
         self._janitor_at: datetime | None = None
 
-    def latest(self, now: datetime) -> Slot:
-        """The most recent scheduled time at or before ``now``."""
-        return latest_slot(self.settings.daily_at, self.settings.timezone, now)
+    def latest(self, now: datetime, job: str = RESYNC) -> Slot:
+        """The most recent scheduled time of ``job`` at or before ``now``."""
+        return latest_slot(self.time_of(job), self.settings.timezone, now)
+
+    @property
+    def jobs(self) -> tuple[str, ...]:
+        """The jobs of this configuration: the leavers' only when settings.leavers is on."""
+        if self.settings.leavers.enabled:
+            return JOBS
+        return tuple(job for job in JOBS if job != LEAVERS)
+
+    def time_of(self, job: str) -> str:
+        """A job's daily time: the leavers' time_of_day for theirs, daily_at for the others."""
+        return self.settings.leavers.time_of_day if job == LEAVERS else self.settings.daily_at
 
     def last_done(self, job: str) -> date | None:
         """The local date a job last completed, or None if it never did."""
@@ -94,8 +108,9 @@ class Scheduler:
 
     def due_jobs(self, now: datetime) -> list[str]:
         """The jobs to run now: not yet done for the latest day, and not waiting out a failure."""
-        last = {job: self.last_done(job) for job in JOBS}
-        due = due_jobs(JOBS, last, self.latest(now))
+        jobs = self.jobs
+        last = {job: self.last_done(job) for job in jobs}
+        due = [name for job in jobs for name in due_jobs([job], last, self.latest(now, job))]
         return [job for job in due if self._retry_at.get(job, now) <= now]
 
     async def tick(self, now: datetime) -> list[JobReport]:
@@ -104,14 +119,13 @@ class Scheduler:
             return []
         self._follow()
         now = now.astimezone(UTC)  # arithmetic on a zoned datetime is wall-clock arithmetic
-        latest = self.latest(now)
-        self._first_start(latest, now)
+        self._first_start(now)
         reports = []
         due = self.due_jobs(now)
         if due:
             async with self.lock.renewing():
                 for job in due:
-                    reports.append(await self.run_job(job, latest, now))
+                    reports.append(await self.run_job(job, self.latest(now, job), now))
         self._janitor(now)
         return reports
 
@@ -142,12 +156,20 @@ class Scheduler:
             return "settings.resync_daily is off"
         if job == HIRES and self.settings.resync_daily and day not in self._held_days:
             return "the daily resync covers the people starting today"
+        if (
+            job == LEAVERS
+            and self.settings.resync_daily
+            and self.time_of(job) == self.time_of(RESYNC)
+        ):
+            return "the daily resync at the same time covers the leavers"
         return ""
 
     async def _start(self, job: str, day: date) -> RunMeta | None:
         async with open_producer(self.loaded, self.stores) as producer:
             if job == RESYNC:
                 return await daily_resync(producer)
+            if job == LEAVERS:
+                return await producer.resync(note=LEAVERS_NOTE)
             return await new_hires(producer, day)
 
     def _started(self, job: str, day: date, run: RunMeta | None) -> JobReport:
@@ -197,11 +219,11 @@ class Scheduler:
             resync_daily=self.settings.resync_daily,
         )
 
-    def _first_start(self, latest: Slot, now: datetime) -> None:
-        for job in JOBS:
+    def _first_start(self, now: datetime) -> None:
+        for job in self.jobs:
             if self.last_done(job) is None:
-                self.mark_done(job, latest.day, only_if_unset=True)
-                first = next_slot(self.settings.daily_at, self.settings.timezone, now)
+                self.mark_done(job, self.latest(now, job).day, only_if_unset=True)
+                first = next_slot(self.time_of(job), self.settings.timezone, now)
                 log.info(
                     "scheduled job has never run: it first runs at its next time",
                     job=job,

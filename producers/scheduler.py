@@ -1,12 +1,15 @@
 """`hopsync scheduler`: the daily resync and the new-hire starts, run by one scheduler at a time.
 
-Jobs, both due every day at settings.daily_at in settings.timezone (DST-correct):
+Jobs, due every day at settings.daily_at in settings.timezone (DST-correct), but for ``leavers``:
 
 - ``resync``: the daily resync (note "daily") when settings.resync_daily is on; skipped otherwise.
 - ``hires``: the people whose start date is that day, as fresh-read items of one live run. When
   the daily resync is on it already syncs them, so ``hires`` skips that day to avoid doing the
   work twice, unless the resync was held by a safety limit (then hires must not wait for the
   approval). The held case is known only to the scheduler that ran the resync.
+- ``leavers``: a resync (note "leavers") at settings.leavers.time_of_day, so that leavers are
+  suspended or deactivated from that local time; skipped when leavers are off, or when the daily
+  resync runs at that very time.
 
 Only the holder of a Redis lock acts (producers.schedule_lock); the others stand by and take
 over when its lease runs out. Each job's last completed day is kept in Redis, so a day missed

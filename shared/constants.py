@@ -86,6 +86,7 @@ def live_run_key(period: int) -> str:
 SAFETY_WINDOW: Final = f"{PREFIX}:safety:live"  # sorted set of live writes in the rolling hour
 SAFETY_BASE: Final = f"{PREFIX}:safety:base"  # hash: people, memberships at the last resync
 SAFETY_HELD: Final = f"{PREFIX}:safety:held"  # hash: item key to held live item JSON
+LIFECYCLE: Final = f"{PREFIX}:lifecycle"  # hash: Okta user id to what hopsync did (leavers)
 
 # Versioned configuration (shared.config_store).
 CONFIG_VERSIONS: Final = f"{PREFIX}:config:versions"  # hash: version number to JSON record

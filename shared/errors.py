@@ -205,5 +205,19 @@ class BudgetDeferredError(HopsyncError):
         self.delay_s = delay_s
 
 
+class WaitingForPeopleError(BudgetDeferredError):
+    """Raised when a person's okta() fields wait for Okta users their run is still creating."""
+
+    def __init__(self, person_ids: list[str], delay_s: float) -> None:
+        HopsyncError.__init__(
+            self,
+            f"waiting for the Okta users of {', '.join(person_ids)}, created in this run; the "
+            f"message is parked for {delay_s:.2f} s (nothing was written)",
+        )
+        self.bucket = "waiting-for-new-users"
+        self.delay_s = delay_s
+        self.person_ids = person_ids
+
+
 class DeadLetterNotFoundError(HopsyncError):
     """Raised when a dead-letter message id names nothing in the dead-letter queue."""

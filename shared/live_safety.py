@@ -18,34 +18,38 @@ from pydantic import BaseModel, ConfigDict
 from config.settings import SafetyConfig
 from shared import constants
 from shared.models import PersonOutcome, SyncItem
-from shared.safety import PlannedTotals, allowed
+from shared.safety import PlannedTotals, allowed, deactivations_allowed, deactivations_of
 
 WINDOW_S = 3600
 
 _ADMIT = """
 local window, now, span = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])
 redis.call('zremrangebyscore', window, '-inf', now - span)
-local counts = {u = 0, c = 0, r = 0}
+local kinds = {'u', 'c', 'r', 'd'}
+local counts = {u = 0, c = 0, r = 0, d = 0}
 for _, member in ipairs(redis.call('zrange', window, 0, -1)) do
   local kind = string.sub(member, 1, 1)
-  counts[kind] = counts[kind] + 1
+  counts[kind] = (counts[kind] or 0) + 1
 end
-local wants = {u = tonumber(ARGV[3]), c = tonumber(ARGV[4]), r = tonumber(ARGV[5])}
-local limits = {u = tonumber(ARGV[6]), c = tonumber(ARGV[7]), r = tonumber(ARGV[8])}
-for _, kind in ipairs({'u', 'c', 'r'}) do
+local wants, limits = {}, {}
+for i, kind in ipairs(kinds) do
+  wants[kind] = tonumber(ARGV[2 + i])
+  limits[kind] = tonumber(ARGV[6 + i])
+end
+for _, kind in ipairs(kinds) do
   if limits[kind] >= 0 and counts[kind] + wants[kind] > limits[kind] then
     return {kind, counts[kind], limits[kind]}
   end
 end
-for _, kind in ipairs({'u', 'c', 'r'}) do
+for _, kind in ipairs(kinds) do
   for i = 1, wants[kind] do
-    redis.call('zadd', window, now, kind .. ':' .. ARGV[9] .. ':' .. i)
+    redis.call('zadd', window, now, kind .. ':' .. ARGV[11] .. ':' .. i)
   end
 end
 redis.call('expire', window, span + 60)
 return {}
 """
-_NAMES = {"u": "updates", "c": "creates", "r": "group removals"}
+_NAMES = {"u": "updates", "c": "creates", "r": "group removals", "d": "suspensions/deactivations"}
 
 
 class HeldItem(BaseModel):
@@ -61,7 +65,8 @@ class HeldItem(BaseModel):
 class LiveSafety:
     """Admits live writes against the rolling-hour limits and keeps what it holds."""
 
-    def __init__(self, client: redis.Redis, safety: SafetyConfig) -> None:
+    def __init__(self, client: redis.Redis, safety: SafetyConfig | None) -> None:
+        """``safety`` None: only max_deactivations' default applies (leavers on, no limits set)."""
         self.client = client
         self.safety = safety
         self._admit = client.register_script(_ADMIT)
@@ -69,19 +74,14 @@ class LiveSafety:
     def admit(self, outcome: PersonOutcome, now: float | None = None) -> str | None:
         """Count an outcome's writes in the window; the reason when a limit would be passed."""
         totals = PlannedTotals.of([outcome])
-        people, memberships = self._base()
-        limits = [
-            self._limit(self.safety.max_updates, people),
-            self._limit(self.safety.max_creates, people),
-            self._limit(self.safety.max_group_removals, memberships),
-        ]
         args: list[float | int | str] = [
             now or time.time(),
             WINDOW_S,
             totals.updates,
             totals.creates,
             totals.group_removals,
-            *limits,
+            deactivations_of([outcome]),
+            *self._limits(),
             uuid.uuid4().hex,
         ]
         refused = self._admit(keys=[constants.SAFETY_WINDOW], args=args)
@@ -95,17 +95,31 @@ class LiveSafety:
             f"limit allows {limit}; approve with `hopsync runs approve RUN`"
         )
 
+    def _limits(self) -> list[int]:
+        """The rolling hour's limits: updates, creates, group removals, deactivations (-1: none)."""
+        people, memberships, managed = self._base()
+        safety = self.safety
+        limits = [-1, -1, -1]
+        if safety is not None:
+            limits = [
+                self._limit(safety.max_updates, people),
+                self._limit(safety.max_creates, people),
+                self._limit(safety.max_group_removals, memberships),
+            ]
+        deactivations = safety.max_deactivations if safety is not None else None
+        if deactivations is not None:
+            return [*limits, self._limit(deactivations, managed)]
+        return [*limits, deactivations_allowed(None, managed or 0)[1]]
+
     def _limit(self, limit: str, base: int | None) -> int:
         if limit.strip().endswith("%") and base is None:
             return -1  # no resync yet: a share has nothing to be a share of
         return allowed(limit, base or 0)
 
-    def _base(self) -> tuple[int | None, int | None]:
-        people, memberships = self.client.hmget(constants.SAFETY_BASE, "people", "memberships")
-        return (
-            int(people) if people is not None else None,
-            int(memberships) if memberships is not None else None,
-        )
+    def _base(self) -> tuple[int | None, int | None, int | None]:
+        found = self.client.hmget(constants.SAFETY_BASE, "people", "memberships", "managed")
+        people, memberships, managed = (int(v) if v is not None else None for v in found)
+        return people, memberships, managed
 
     def hold(self, run_id: str, item: SyncItem, reason: str) -> None:
         """Keep a held item for approval."""
@@ -126,6 +140,9 @@ class LiveSafety:
             self.client.hdel(constants.SAFETY_HELD, *keys)
 
 
-def save_base(client: redis.Redis, people: int, memberships: int) -> None:
+def save_base(client: redis.Redis, people: int, memberships: int, *, managed: int = 0) -> None:
     """Record the org's size at a resync, for live limits given as shares."""
-    client.hset(constants.SAFETY_BASE, mapping={"people": people, "memberships": memberships})
+    client.hset(
+        constants.SAFETY_BASE,
+        mapping={"people": people, "memberships": memberships, "managed": managed},
+    )

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from shared.models import OktaUserSnapshot, PersonOutcome, SyncItem
+from shared.leavers import end_date
+from shared.models import LifecycleRecord, OktaUserSnapshot, PersonOutcome, SyncItem
 from shared.plan import precheck
 from shared.rules import Rules, normalize_match
 
@@ -27,8 +28,16 @@ def match_people(
     people: Iterable[Mapping[str, Any]],
     okta_users: Iterable[OktaUserSnapshot],
     rules: Rules,
+    *,
+    departed: Iterable[Mapping[str, Any]] = (),
+    records: Mapping[str, LifecycleRecord] | None = None,
 ) -> MatchResult:
-    """Pair every person with their Okta user; report conflicts; add Okta-only group members."""
+    """Pair every person with their Okta user; report conflicts; add Okta-only group members.
+
+    ``departed`` people (no longer active in ChartHop) are paired too when an Okta user has
+    their match value and no active person claims it: they are the leavers. ``records`` (what
+    hopsync did to users' statuses, by Okta user id) ride along with each item.
+    """
     attribute = rules.config.match.okta_attribute
     by_value: dict[str, list[OktaUserSnapshot]] = defaultdict(list)
     for user in okta_users:
@@ -45,8 +54,34 @@ def match_people(
         claimed.update(user.id for user in users)
         for person in group:
             _place(result, person, value, group, users, rules)
+    _add_leavers(result, departed, by_value, people_by_value, claimed, rules)
     _add_orphans(result, by_value, claimed, rules)
+    for item in result.items:
+        if records and item.okta is not None:
+            item.lifecycle = records.get(item.okta.id)
     return result
+
+
+def _add_leavers(
+    result: MatchResult,
+    departed: Iterable[Mapping[str, Any]],
+    by_value: Mapping[str, list[OktaUserSnapshot]],
+    active: Mapping[str | None, list[Mapping[str, Any]]],
+    claimed: set[str],
+    rules: Rules,
+) -> None:
+    """Pair each departed person with the one Okta user of their match value, latest end first."""
+    latest = sorted(departed, key=lambda person: str(end_date(person) or ""), reverse=True)
+    for person in latest:
+        value = rules.match_value(person)
+        users = by_value.get(value, []) if value is not None else []
+        if value in active or len(users) != 1 or users[0].id in claimed or not person.get("id"):
+            continue
+        claimed.add(users[0].id)
+        key = str(person["id"])
+        result.items.append(
+            SyncItem(key=key, person_id=key, person=dict(person), okta=users[0], departed=True)
+        )
 
 
 def _place(
@@ -99,3 +134,8 @@ def _add_orphans(
                 continue
             seen.add(user.id)
             result.items.append(SyncItem(key=f"okta:{user.id}", okta=user))
+
+
+def managed_users(items: Iterable[SyncItem]) -> int:
+    """How many Okta users a run pairs with ChartHop people (the base of max_deactivations)."""
+    return sum(1 for item in items if item.person is not None and item.okta is not None)

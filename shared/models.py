@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,13 +10,26 @@ from pydantic import BaseModel, ConfigDict, Field
 RunKind = Literal["resync", "live", "replay"]
 RunStatus = Literal["running", "aggregating", "completed", "held", "discarded", "failed"]
 OutcomeStatus = Literal[
-    "unchanged", "updated", "created", "unmatched", "conflict", "deferred", "failed", "held"
+    "unchanged",
+    "updated",
+    "created",
+    "unmatched",
+    "conflict",
+    "deferred",
+    "failed",
+    "held",
+    "suspended",
+    "deactivated",
+    "reactivated",
 ]
 # The order summaries list outcomes in: what needs attention first.
 OUTCOME_STATUSES: tuple[OutcomeStatus, ...] = (
     "failed",
     "held",
     "conflict",
+    "deactivated",
+    "suspended",
+    "reactivated",
     "updated",
     "created",
     "unmatched",
@@ -40,11 +53,46 @@ class OktaUserSnapshot(Model):
     group_names: list[str] = Field(default_factory=list)
 
 
+# Outcomes that changed an Okta user's status (a lifecycle call), each its own outcome.
+LIFECYCLE_STATUSES: frozenset[OutcomeStatus] = frozenset(
+    {"suspended", "deactivated", "reactivated"}
+)
+LifecycleAction = Literal["suspended", "deactivated"]
+
+
+class LifecycleRecord(Model):
+    """What hopsync did to a leaver's Okta user, kept in Redis until they are reactivated.
+
+    It is what tells a rehire that hopsync may reactivate the user, and a user an Okta admin
+    reactivated by hand (status no longer the recorded one) that hopsync must leave alone.
+    """
+
+    okta_user_id: str
+    action: LifecycleAction
+    at: datetime
+    run_id: str
+    person_id: str | None = None
+    match_value: str | None = None
+    end_date: date | None = None
+    rule: str = ""
+
+
+class OktaRef(Model):
+    """The Okta user of a person another refers to (a manager), for okta(person, attribute)."""
+
+    id: str
+    profile: dict[str, Any] = Field(default_factory=dict)
+
+
 class SyncItem(Model):
     """One person (or one Okta-only user) to bring in sync.
 
     With ``snapshot`` true, ``person`` and ``okta`` are the run's snapshot and ``okta`` None means
     "no Okta user". With ``snapshot`` false the worker reads both fresh (live sync, replay, retry).
+    ``departed`` marks a person no longer among ChartHop's active people; ``lifecycle`` is what
+    hopsync last did to the Okta user's status (workers re-read it from Redis). ``refs`` are the
+    Okta users of the people the person's okta() fields refer to, by ChartHop person id;
+    ``pending`` the people among those whose Okta user this run creates.
     """
 
     key: str
@@ -53,6 +101,10 @@ class SyncItem(Model):
     okta: OktaUserSnapshot | None = None
     snapshot: bool = True
     approved: bool = False  # of an approved held plan: ``person`` as approved, Okta read again
+    departed: bool = False
+    lifecycle: LifecycleRecord | None = None
+    refs: dict[str, OktaRef] = Field(default_factory=dict)
+    pending: list[str] = Field(default_factory=list)
 
 
 class SyncMessage(Model):
@@ -95,6 +147,7 @@ class PersonOutcome(Model):
     def okta_writes(self) -> int:
         """How many Okta write calls this outcome stands for."""
         writes = len(self.groups_removed) + int(self.activated)
+        writes += int(self.status in LIFECYCLE_STATUSES)
         if self.status == "created":
             return writes + 1
         return writes + int(bool(self.changes)) + len(self.groups_added)

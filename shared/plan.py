@@ -12,7 +12,16 @@ from datetime import date
 from typing import Any
 
 from shared.carrot import render
-from shared.models import FieldChange, OktaUserSnapshot, OutcomeStatus, PersonOutcome, SyncItem
+from shared.leavers import Departure, rehire_operation, reversed_by_admin
+from shared.models import (
+    FieldChange,
+    LifecycleRecord,
+    OktaUserSnapshot,
+    OutcomeStatus,
+    PersonOutcome,
+    SyncItem,
+)
+from shared.okta_refs import OktaLookup
 from shared.rules import Rules
 
 # Okta's UserProfile limits (official spec): a longer value is refused with E0000001.
@@ -36,6 +45,12 @@ class PersonPlan:
     groups_removed: list[str] = field(default_factory=list)
     activate: bool = False
     reason: str | None = None
+    # The Okta lifecycle call of a leaver (after the group removals) or of a rehire (first).
+    lifecycle: str | None = None
+    send_email: bool = False
+    departure: Departure | None = None
+    # People whose Okta user this run creates and an okta() field needs: it waits for them.
+    waiting_on: list[str] = field(default_factory=list)
 
     @property
     def profile_update(self) -> dict[str, str | None]:
@@ -71,9 +86,18 @@ def plan_person(
     person: Mapping[str, Any],
     okta: OktaUserSnapshot | None,
     rules: Rules,
+    *,
+    departed: bool = False,
+    record: LifecycleRecord | None = None,
+    lookup: OktaLookup | None = None,
 ) -> PersonPlan:
-    """Plan one ChartHop person against their Okta user (None when they have none)."""
-    prepared = rules.prepare(person)
+    """Plan one ChartHop person against their Okta user (None when they have none).
+
+    ``departed``: the person is no longer among ChartHop's active people; ``record``: what
+    hopsync last did to the Okta user's status (a leaver's suspension or deactivation);
+    ``lookup``: the Okta users okta() fields refer to.
+    """
+    prepared = rules.prepare(person, lookup)
     match_value = rules.match_value(person)
     base = PersonPlan(
         key=key,
@@ -83,12 +107,16 @@ def plan_person(
         match_value=match_value,
         okta_user_id=okta.id if okta else None,
     )
+    leaving = rules.departure(person, departed=departed)
+    if leaving is not None:
+        return plan_leaver(base, okta, leaving, record, rules, prepared)
     settings = rules.config.settings
     future = rules.starts_in_future(person)
     held_back = _held_back(match_value, _future_start(person, rules), rules)
     if held_back is not None:
         return _with(base, *held_back)
     desired = rules.desired_profile(prepared)
+    base.waiting_on = sorted(lookup.waited) if lookup is not None else []
     too_long = over_length(desired)
     if too_long:
         return _with(base, "failed", too_long)
@@ -102,13 +130,81 @@ def plan_person(
         base.activate_on_create = not future
         base.groups_added = groups
         return base
-    if okta.status == "DEPROVISIONED":
+    base.lifecycle = rehire_operation(record, okta.status)
+    if okta.status == "DEPROVISIONED" and base.lifecycle is None:
         return _with(base, "conflict", f"Okta user {okta.id} is deactivated; reactivate it in Okta")
     _diff_existing(base, okta, desired, set(groups), set(rules.groups))
     base.activate = settings.sync_new_hires and okta.status == "STAGED" and not future
-    if base.changes or base.groups_added or base.groups_removed or base.activate:
+    if base.lifecycle is not None:
+        base.status = "reactivated"
+        base.send_email = base.lifecycle == "activate" and settings.leavers.rehire_send_email
+        base.reason = "active in ChartHop again"
+    elif base.changes or base.groups_added or base.groups_removed or base.activate:
         base.status = "updated"
     return base
+
+
+def plan_leaver(
+    plan: PersonPlan,
+    okta: OktaUserSnapshot | None,
+    leaving: Departure,
+    record: LifecycleRecord | None,
+    rules: Rules,
+    prepared: Mapping[str, Any],
+) -> PersonPlan:
+    """A leaver's plan: out of every managed group, then suspended or deactivated, once."""
+    plan.departure = leaving
+    if okta is None:
+        return _with(plan, "unchanged", f"{leaving.rule}; no Okta user to act on")
+    not_theirs = _someone_elses(okta, prepared, rules)
+    if not_theirs is not None:
+        return _with(plan, "conflict", f"{leaving.rule}; {not_theirs}")
+    if not leaving.due(rules.now()):
+        return _with(plan, "deferred", leaving.waiting())
+    if reversed_by_admin(record, okta.status, leaving):
+        assert record is not None
+        return _with(
+            plan,
+            "unchanged",
+            f"{leaving.rule}; an Okta admin reactivated this user after hopsync {record.action}"
+            f" it on {record.at.date().isoformat()}: hopsync leaves it as it is",
+        )
+    action = rules.config.settings.leavers.action
+    plan.groups_removed = sorted(set(okta.group_names) & set(rules.groups))
+    plan.reason = leaving.rule
+    target = "SUSPENDED" if action == "suspend" else "DEPROVISIONED"
+    if okta.status in (target, "DEPROVISIONED"):
+        plan.status = "updated" if plan.groups_removed else "unchanged"
+        return plan
+    if action == "suspend" and okta.status != "ACTIVE":
+        plan.groups_removed = []
+        return _with(
+            plan,
+            "conflict",
+            f"{leaving.rule}; Okta suspends only ACTIVE users and this one is {okta.status}:"
+            " deactivate it in Okta, or set settings.leavers.action to deactivate",
+        )
+    plan.lifecycle = action
+    plan.status = "suspended" if action == "suspend" else "deactivated"
+    return plan
+
+
+CHARTHOP_ID = "charthopId"  # the Okta attribute that, where mapped, names the ChartHop person
+
+
+def _someone_elses(okta: OktaUserSnapshot, prepared: Mapping[str, Any], rules: Rules) -> str | None:
+    """Why a leaver's Okta user is not theirs (its mapped charthopId names another), or None."""
+    source = rules.fields.get(CHARTHOP_ID)
+    if source is None:
+        return None
+    wanted = normalize_value(source.evaluate(prepared))
+    found = normalize_value(okta.profile.get(CHARTHOP_ID))
+    if found == wanted:
+        return None
+    return (
+        f"the Okta user's {CHARTHOP_ID} is {found!r}, not this person's {wanted!r}:"
+        " it is not one hopsync manages for them, so it is left alone"
+    )
 
 
 def over_length(profile: Mapping[str, str | None]) -> str | None:
@@ -144,10 +240,23 @@ def _held_back(
     return None
 
 
-def plan_item(item: SyncItem, rules: Rules) -> PersonPlan | None:
-    """The plan for an item: a person against their Okta user, or an Okta-only member."""
+def plan_item(item: SyncItem, rules: Rules, lookup: OktaLookup | None = None) -> PersonPlan | None:
+    """The plan for an item: a person against their Okta user, or an Okta-only member.
+
+    ``lookup`` answers okta() fields; by default from the item's refs and pending people.
+    """
+    if lookup is None and rules.ref_use.paths:
+        lookup = OktaLookup(item.refs, item.pending)
     if item.person is not None:
-        return plan_person(item.key, item.person, item.okta, rules)
+        return plan_person(
+            item.key,
+            item.person,
+            item.okta,
+            rules,
+            departed=item.departed,
+            record=item.lifecycle,
+            lookup=lookup,
+        )
     if item.okta is not None:
         return plan_orphan(item.key, item.okta, rules)
     return None

@@ -5,7 +5,7 @@ Rules are built once per process and reused for every person; they hold no per-p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo
 
 from config.settings import HopsyncConfig
 from shared.carrot import Clock, Compiled, compile_filter, compile_source, render
+from shared.carrot.functions import OKTA_LOOKUP
+from shared.leavers import Departure, departure
+from shared.okta_refs import OktaLookup, RefUse
 from shared.records import get_path
 
 REMOTE = "Remote"
@@ -26,11 +29,26 @@ class Rules:
     fields: dict[str, Compiled]
     groups: dict[str, Compiled]
     clock: Clock
+    now: Callable[[], datetime]
+    ref_use: RefUse
 
     @classmethod
-    def build(cls, config: HopsyncConfig, clock: Clock | None = None) -> Rules:
-        """Compile every field source and group filter of a configuration."""
-        real_clock: Clock = clock or _today_in(config.settings.timezone)
+    def build(
+        cls,
+        config: HopsyncConfig,
+        clock: Clock | None = None,
+        *,
+        now: Callable[[], datetime] | None = None,
+    ) -> Rules:
+        """Compile every field source and group filter of a configuration.
+
+        ``now`` (aware) drives the leavers' time of day; without ``clock`` today is its date.
+        """
+        zone = ZoneInfo(config.settings.timezone)
+        real_now = now or (lambda: datetime.now(zone))
+        real_clock: Clock = clock or (
+            (lambda: real_now().astimezone(zone).date()) if now else _today_in(zone)
+        )
         fields = {
             attribute: compile_source(text, clock=real_clock)
             for attribute, text in config.profile_fields.items()
@@ -38,15 +56,27 @@ class Rules:
         groups = {
             group.name: compile_filter(group.query, clock=real_clock) for group in config.groups
         }
-        return cls(config=config, fields=fields, groups=groups, clock=real_clock)
+        return cls(
+            config=config,
+            fields=fields,
+            groups=groups,
+            clock=real_clock,
+            now=real_now,
+            ref_use=RefUse.of(fields.values()),
+        )
 
     def today(self) -> date:
         """Today by the rules' clock."""
         return self.clock()
 
-    def prepare(self, person: Mapping[str, Any]) -> dict[str, Any]:
-        """The person as fields and filters read it (blank location as Remote when configured)."""
+    def prepare(
+        self, person: Mapping[str, Any], lookup: OktaLookup | None = None
+    ) -> dict[str, Any]:
+        """The person as fields and filters read it (blank location as Remote when configured),
+        with ``lookup`` answering okta(person, attribute) calls."""
         prepared = dict(person)
+        if lookup is not None:
+            prepared[OKTA_LOOKUP] = lookup
         if self.config.settings.remote_location_default and _blank_location(person):
             prepared["location"] = {"name": REMOTE, "address": {"city": REMOTE}}
             for key in [key for key in prepared if key.startswith("location.")]:
@@ -58,11 +88,19 @@ class Rules:
         return normalize_match(get_path(person, self.config.match.charthop))
 
     def desired_profile(self, prepared: Mapping[str, Any]) -> dict[str, str | None]:
-        """The Okta profile attributes the sources give for a prepared person."""
-        return {
-            attribute: _text(render(source.evaluate(prepared)))
-            for attribute, source in self.fields.items()
-        }
+        """The Okta profile attributes the sources give for a prepared person.
+
+        An attribute whose okta() call met a person whose Okta user is not known yet is left out:
+        it is not written (nor cleared) until it is.
+        """
+        lookup = prepared.get(OKTA_LOOKUP)
+        desired: dict[str, str | None] = {}
+        for attribute, source in self.fields.items():
+            value = _text(render(source.evaluate(prepared)))
+            if isinstance(lookup, OktaLookup) and lookup.take_miss():
+                continue
+            desired[attribute] = value
+        return desired
 
     def desired_groups(self, prepared: Mapping[str, Any]) -> set[str]:
         """The managed groups whose filters select a prepared person."""
@@ -76,6 +114,19 @@ class Rules:
             if parsed is not None:
                 return parsed
         return None
+
+    def departure(self, person: Mapping[str, Any], *, departed: bool) -> Departure | None:
+        """The person's departure when settings.leavers is on and they are a leaver, else None."""
+        settings = self.config.settings
+        if not settings.leavers.enabled:
+            return None
+        return departure(
+            person,
+            departed=departed,
+            leavers=settings.leavers,
+            timezone=settings.timezone,
+            today=self.today(),
+        )
 
     def starts_in_future(self, person: Mapping[str, Any]) -> bool:
         """Whether the person's start date is after today."""
@@ -91,9 +142,8 @@ class Rules:
         return name or None
 
 
-def _today_in(timezone: str) -> Clock:
+def _today_in(zone: ZoneInfo) -> Clock:
     """A clock giving today's date in the configured time zone (start dates are local dates)."""
-    zone = ZoneInfo(timezone)
     return lambda: datetime.now(zone).date()
 
 

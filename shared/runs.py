@@ -216,6 +216,11 @@ class RunStore:
         """Whether a person's outcome is already stored (a redelivered message skips them)."""
         return bool(self.client.hexists(constants.run_outcomes_key(run_id), key))
 
+    def outcome(self, run_id: str, key: str) -> PersonOutcome | None:
+        """One person's stored outcome, or None while they are not done."""
+        raw = self.client.hget(constants.run_outcomes_key(run_id), key)
+        return PersonOutcome.model_validate_json(raw) if raw is not None else None
+
     def outcomes(self, run_id: str) -> list[PersonOutcome]:
         """Every outcome stored for a run."""
         raw = self.client.hvals(constants.run_outcomes_key(run_id))

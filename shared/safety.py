@@ -57,3 +57,33 @@ def exceeded(
         if planned > ceiling:
             reasons.append(f"{planned} {name} planned, limit {limit} allows {ceiling}")
     return reasons
+
+
+# Leavers' suspensions and deactivations remove access: unless configured, a run may do at most
+# 5 of them or 2% of the users hopsync manages, whichever is larger.
+DEFAULT_MAX_DEACTIVATIONS = ("5", "2%")
+DEACTIVATING: frozenset[str] = frozenset({"suspended", "deactivated"})
+
+
+def deactivations_of(outcomes: Iterable[PersonOutcome]) -> int:
+    """How many leavers the outcomes suspend or deactivate."""
+    return sum(outcome.status in DEACTIVATING for outcome in outcomes)
+
+
+def deactivations_allowed(limit: str | None, managed: int) -> tuple[str, int]:
+    """The limit as said to people, and the count it allows out of ``managed`` users."""
+    if limit is not None:
+        return limit, allowed(limit, managed)
+    count, share = DEFAULT_MAX_DEACTIVATIONS
+    return f"{count} or {share}", max(allowed(count, managed), allowed(share, managed))
+
+
+def deactivations_exceeded(limit: str | None, planned: int, managed: int) -> str | None:
+    """The reason a run's suspensions and deactivations pass max_deactivations, or None."""
+    label, ceiling = deactivations_allowed(limit, managed)
+    if planned <= ceiling:
+        return None
+    return (
+        f"{planned} suspensions/deactivations planned, limit max_deactivations {label}"
+        f" of {managed} managed users allows {ceiling}"
+    )

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from shared.errors import OktaNotFoundError
 from shared.models import OktaUserSnapshot
 from shared.okta import OktaClient, OktaUser
 from shared.rules import Rules
@@ -57,8 +58,16 @@ async def group_members(client: OktaClient, group_ids: Mapping[str, str]) -> dic
 
 
 def kept_attributes(rules: Rules) -> set[str]:
-    """The profile attributes a snapshot keeps: the managed ones, the match one, and names."""
-    return {*rules.fields, rules.config.match.okta_attribute, "firstName", "lastName", "login"}
+    """The profile attributes a snapshot keeps: the managed ones, those okta() calls read, the
+    match one, and names."""
+    return {
+        *rules.fields,
+        *rules.ref_use.attributes,
+        rules.config.match.okta_attribute,
+        "firstName",
+        "lastName",
+        "login",
+    }
 
 
 def to_snapshot(user: OktaUser, keep: set[str], group_names: list[str]) -> OktaUserSnapshot:
@@ -113,6 +122,20 @@ async def lookup_user(
     else:
         user = await _first(client, f'profile.{attribute} eq "{_quote(match_value)}"')
     if user is None:
+        return None
+    by_id = {group_id: name for name, group_id in group_ids.items()}
+    groups = await client.list_user_groups(user.id)
+    names = [by_id[group.id] for group in groups if group.id in by_id]
+    return to_snapshot(user, kept_attributes(rules), names)
+
+
+async def fetch_user(
+    client: OktaClient, rules: Rules, user_id: str, group_ids: Mapping[str, str]
+) -> OktaUserSnapshot | None:
+    """One Okta user by id (DEPROVISIONED ones too), with their managed groups; None if gone."""
+    try:
+        user = await client.get_user(user_id)
+    except OktaNotFoundError:
         return None
     by_id = {group_id: name for name, group_id in group_ids.items()}
     groups = await client.list_user_groups(user.id)

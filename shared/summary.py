@@ -9,10 +9,20 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 
-from shared.models import OUTCOME_STATUSES, PersonOutcome, RunMeta, RunSummary
+from shared.models import (
+    LIFECYCLE_STATUSES,
+    OUTCOME_STATUSES,
+    PersonOutcome,
+    RunMeta,
+    RunSummary,
+)
 
 _KEPT = ("held", "failed", "discarded")  # statuses a summary keeps from its run
 _ORDER = {status: index for index, status in enumerate(OUTCOME_STATUSES)}
+# Outcomes whose reason is said: why nothing could be done, or the rule that selected a leaver.
+_WITH_REASON = frozenset(
+    {"unmatched", "conflict", "deferred", "failed", "suspended", "deactivated", "reactivated"}
+)
 
 
 def build_summary(
@@ -92,9 +102,11 @@ def describe(outcome: PersonOutcome, *, compact: bool = False) -> str:
     parts += [f"-group {name}" for name in outcome.groups_removed]
     if outcome.activated:
         parts.append("activated")
+    if outcome.status in LIFECYCLE_STATUSES:
+        parts.append(f"{outcome.status} in Okta")
     if outcome.staged:
         parts.append("created STAGED")
-    if outcome.reason and outcome.status in ("unmatched", "conflict", "deferred", "failed"):
+    if outcome.reason and outcome.status in _WITH_REASON:
         parts.append(outcome.reason)
     return f"[{outcome.status}] {who}: {'; '.join(parts) or 'no change'}"
 

@@ -34,7 +34,7 @@ def triage(items: Iterable[SyncItem], rules: Rules) -> Triage:
             continue
         outcome = plan.outcome()
         result.planned.append(outcome)
-        if plan.status == "unchanged":
+        if plan.status == "unchanged" and not plan.waiting_on:
             result.in_step.append(outcome)
         else:
             result.to_send.append(item)

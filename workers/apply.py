@@ -1,4 +1,5 @@
-"""Carry out a person's plan against Okta: one create, or a partial update and memberships."""
+"""Carry out a person's plan against Okta: one create, or a partial update, memberships and a
+lifecycle call (a leaver's suspension or deactivation, a rehire's reactivation)."""
 
 from __future__ import annotations
 
@@ -33,11 +34,31 @@ async def apply_plan(
             )
         plan.okta_user_id = user.id
         return
-    if plan.status != "updated" or plan.okta_user_id is None:
+    if plan.status not in _WRITING or plan.okta_user_id is None:
         return
-    user_id = plan.okta_user_id
-    # Steps in order: the profile, then every membership at once, then the activation.
+    steps = _steps(plan, okta, group_ids, plan.okta_user_id)
+    if not steps:
+        return
+    first, *siblings = steps[0]
+    with may_park() if park else nullcontext():
+        await first()
+    await asyncio.gather(*(write() for write in siblings))
+    for step in steps[1:]:
+        await asyncio.gather(*(write() for write in step))
+
+
+_WRITING = frozenset({"updated", "suspended", "deactivated", "reactivated"})
+_BEFORE = frozenset({"unsuspend", "activate"})  # a rehire is reactivated before any update
+
+
+def _steps(
+    plan: PersonPlan, okta: OktaClient, group_ids: Mapping[str, str], user_id: str
+) -> list[list[Write]]:
+    """The writes in order: a rehire's reactivation, the profile, every membership at once, the
+    activation, then a leaver's suspension or deactivation (after its group removals)."""
     steps: list[list[Write]] = []
+    if plan.lifecycle in _BEFORE:
+        steps.append([_lifecycle_call(plan, okta, user_id)])
     if plan.changes:
         steps.append([partial(okta.update_profile, user_id, plan.profile_update)])
     memberships: list[Write] = [
@@ -51,14 +72,19 @@ async def apply_plan(
         steps.append(memberships)
     if plan.activate:
         steps.append([partial(okta.activate_user, user_id)])
-    if not steps:
-        return
-    first, *siblings = steps[0]
-    with may_park() if park else nullcontext():
-        await first()
-    await asyncio.gather(*(write() for write in siblings))
-    for step in steps[1:]:
-        await asyncio.gather(*(write() for write in step))
+    if plan.lifecycle is not None and plan.lifecycle not in _BEFORE:
+        steps.append([_lifecycle_call(plan, okta, user_id)])
+    return steps
+
+
+def _lifecycle_call(plan: PersonPlan, okta: OktaClient, user_id: str) -> Write:
+    calls: dict[str, Write] = {
+        "suspend": partial(okta.suspend_user, user_id),
+        "deactivate": partial(okta.deactivate_user, user_id),
+        "unsuspend": partial(okta.unsuspend_user, user_id),
+        "activate": partial(okta.activate_user, user_id, plan.send_email),
+    }
+    return calls[str(plan.lifecycle)]
 
 
 def _group_id(group_ids: Mapping[str, str], name: str) -> str:

@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Final
+from typing import Any, Final
 
 import redis
 
 from shared import constants
 from shared.clients import Clients
 from shared.errors import BudgetDeferredError, MissingGroupError
+from shared.lifecycle_store import LifecycleStore
 from shared.live_safety import LiveSafety
 from shared.models import OktaUserSnapshot, PersonOutcome, SyncItem, SyncMessage
 from shared.okta import OktaClient
-from shared.plan import plan_item
+from shared.okta_refs import OktaLookup
+from shared.plan import PersonPlan, plan_item
 from shared.rules import Rules
 from shared.snapshot import lookup_user, managed_groups
 from workers.apply import apply_plan
+from workers.lifecycle import recorded_user, remember
+from workers.refs import fresh_lookup, pending_lookup
 from workers.runtime import Runtime
 
 
@@ -35,15 +39,17 @@ async def sync_item(runtime: Runtime, message: SyncMessage, *, retries: int) -> 
     group_ids = await run_group_ids(
         runtime, message.run_id, create=not message.dry_run, rules=rules, okta=clients.okta
     )
+    store = LifecycleStore(runtime.client)
     item = message.item
     earlier = None if message.dry_run else runtime.runs.planned(message.run_id, item.key)
-    if not item.snapshot or retries > 0:
-        item = await refresh(clients, rules, item, group_ids)
-    elif item.approved or earlier is not None:
+    fresh = not item.snapshot or retries > 0
+    if fresh or item.approved or earlier is not None:
         # An approved plan writes what was approved, to the Okta user as it is now; a redelivery
         # whose writes may have gone out (a create, say) looks the user up before writing again.
-        item = await refresh_okta(clients, rules, item, group_ids)
-    plan = plan_item(item, rules)
+        reread = refresh if fresh else refresh_okta
+        item = await reread(clients, rules, store, item, group_ids)
+    lookup = await fresh_lookup(clients, rules, item, group_ids) if fresh else None
+    plan = _plan(runtime, rules, message, item, lookup)
     if plan is None:
         return PersonOutcome(
             key=item.key,
@@ -58,8 +64,9 @@ async def sync_item(runtime: Runtime, message: SyncMessage, *, retries: int) -> 
         return plan.outcome()
     if plan.status == "unchanged" and earlier is not None:
         # A redelivery after the writes went out but before the outcome was recorded.
+        remember(store, message.run_id, plan, earlier.status)
         return earlier
-    if plan.status in ("created", "updated"):
+    if plan.status in _NOTED_BEFORE_WRITES:
         runtime.runs.save_planned(message.run_id, plan.outcome())
     # A resync's first try plans from the snapshot alone, so it may park and plan again later.
     park = message.kind == "resync" and message.item.snapshot and retries == 0
@@ -68,7 +75,25 @@ async def sync_item(runtime: Runtime, message: SyncMessage, *, retries: int) -> 
     except BudgetDeferredError:
         runtime.runs.forget_planned(message.run_id, item.key)  # parked: nothing was written
         raise
+    remember(store, message.run_id, plan, plan.status)
     return plan.outcome()
+
+
+def _plan(
+    runtime: Runtime, rules: Rules, message: SyncMessage, item: SyncItem, lookup: OktaLookup | None
+) -> PersonPlan | None:
+    """The item's plan; one whose okta() fields wait for people this run creates is planned
+    again once they are done (or the message is parked meanwhile)."""
+    plan = plan_item(item, rules, lookup)
+    if plan is not None and plan.waiting_on:
+        lookup = pending_lookup(runtime.runs, message, item, lookup)
+        plan = plan_item(item, rules, lookup)
+    return plan
+
+
+_NOTED_BEFORE_WRITES: Final = frozenset(
+    {"created", "updated", "suspended", "deactivated", "reactivated"}
+)
 
 
 STARTED_TTL_S: Final = 3600  # longer than a flusher takes from enqueueing to marking
@@ -102,8 +127,10 @@ def live_hold(
     runtime: Runtime, rules: Rules, message: SyncMessage, planned: PersonOutcome
 ) -> PersonOutcome | None:
     """For live sync under safety limits: the held outcome when the rolling hour is spent."""
-    safety = rules.config.settings.safety
-    if message.kind != "live" or message.dry_run or safety is None or not planned.okta_writes:
+    settings = rules.config.settings
+    safety = settings.safety
+    judged = safety is not None or settings.leavers.enabled  # max_deactivations applies too
+    if message.kind != "live" or message.dry_run or not judged or not planned.okta_writes:
         return None
     limits = LiveSafety(runtime.client, safety)
     reason = limits.admit(planned)
@@ -114,35 +141,58 @@ def live_hold(
 
 
 async def refresh_okta(
-    clients: Clients, rules: Rules, item: SyncItem, group_ids: dict[str, str]
+    clients: Clients,
+    rules: Rules,
+    store: LifecycleStore,
+    item: SyncItem,
+    group_ids: dict[str, str],
 ) -> SyncItem:
     """The item with its person as it is, and the Okta user looked up now (one or two reads)."""
     if item.person is None:
-        return await refresh(clients, rules, item, group_ids)
-    value = rules.match_value(item.person)
-    okta = None
-    if value is not None:
-        okta = await lookup_user(clients.okta, rules, value, group_ids)
-    return item.model_copy(update={"okta": okta, "snapshot": True, "approved": False})
+        return await refresh(clients, rules, store, item, group_ids)
+    okta = await _person_user(clients, rules, store, item.person, group_ids)
+    record = store.get(okta.id) if okta is not None else None
+    update = {"okta": okta, "snapshot": True, "approved": False, "lifecycle": record}
+    return item.model_copy(update=update)
 
 
 async def refresh(
-    clients: Clients, rules: Rules, item: SyncItem, group_ids: dict[str, str]
+    clients: Clients,
+    rules: Rules,
+    store: LifecycleStore,
+    item: SyncItem,
+    group_ids: dict[str, str],
 ) -> SyncItem:
-    """The item with the person re-read from ChartHop and the Okta user looked up now."""
+    """The item with the person re-read from ChartHop, the Okta user looked up now, and what
+    hopsync last did to that user's status re-read from Redis."""
     person = item.person
     if item.person_id is not None:
         person = await clients.charthop.get_person(item.person_id)
     okta: OktaUserSnapshot | None = None
     if person is not None:
-        value = rules.match_value(person)
-        if value is not None:
-            okta = await lookup_user(clients.okta, rules, value, group_ids)
+        okta = await _person_user(clients, rules, store, person, group_ids)
     elif item.okta is not None:
         login = item.okta.profile.get(rules.config.match.okta_attribute)
         if login:
             okta = await lookup_user(clients.okta, rules, str(login), group_ids)
-    return item.model_copy(update={"person": person, "okta": okta, "snapshot": True})
+    record = store.get(okta.id) if okta is not None else None
+    update = {"person": person, "okta": okta, "snapshot": True, "lifecycle": record}
+    return item.model_copy(update=update)
+
+
+async def _person_user(
+    clients: Clients,
+    rules: Rules,
+    store: LifecycleStore,
+    person: dict[str, Any],
+    group_ids: dict[str, str],
+) -> OktaUserSnapshot | None:
+    """A person's Okta user now: by the match value, else one hopsync deactivated (a rehire)."""
+    value = rules.match_value(person)
+    if value is None:
+        return None
+    found = await lookup_user(clients.okta, rules, value, group_ids)
+    return found or await recorded_user(clients, rules, store, value, group_ids)
 
 
 _group_cache: dict[str, dict[str, str]] = {}

@@ -124,6 +124,8 @@ class Compiler:
         spec = FUNCTIONS[node.name.lower()]
         impl = partial(spec.impl, self.clock) if spec.needs_clock else spec.impl
         args = [self.compile(arg) for arg in node.args]
+        if spec.needs_record:
+            return self._call_with_record(node, impl, args)
         if len(args) == 1:
             (only,) = args
 
@@ -140,6 +142,16 @@ class Compiler:
             values = [arg(record) for arg in args]
             try:
                 return impl(*values)
+            except (ValueError, OverflowError) as exc:
+                raise self.type_error(node, str(exc), *values) from None
+
+        return call
+
+    def _call_with_record(self, node: n.Call, impl: Callable[..., Any], args: list[Fn]) -> Fn:
+        def call(record: Record) -> Any:
+            values = [arg(record) for arg in args]
+            try:
+                return impl(record, *values)
             except (ValueError, OverflowError) as exc:
                 raise self.type_error(node, str(exc), *values) from None
 

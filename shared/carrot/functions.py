@@ -29,6 +29,12 @@ signature                                   gives   behaviour
 ``join(list)`` / ``join(list, sep)``        string  items rendered and joined with ``sep``
                                                     (default ", "), nulls left out; null: null
 ``replace(s, old, new)``                    string  every ``old`` in the text replaced by ``new``
+``okta(person, attribute)``                 string  an attribute of the Okta user of the ChartHop
+                                                    person ``person`` refers to (``manager``):
+                                                    ``"id"`` gives the Okta user id, ``"login"``
+                                                    or any profile attribute its value; looked up
+                                                    by the sync (the record's OKTA_LOOKUP); null
+                                                    when they have no Okta user or outside a sync
 ==========================================  ======  ==============================================
 
 Implementations raise ValueError for values they cannot use; the compiler turns that into
@@ -59,6 +65,7 @@ class FunctionSpec:
     max_args: int
     impl: Callable[..., Any]
     needs_clock: bool = False
+    needs_record: bool = False  # the implementation is called with the record first
     checks: Mapping[int, Check] = field(default_factory=dict)
 
     @property
@@ -180,6 +187,21 @@ def _replace(value: Any, old: Any, new: Any) -> str | None:
     return text_of(value).replace(target, text_of(new))
 
 
+OKTA_LOOKUP: Final = "$okta"
+"""The record key under which a sync puts its ``(person reference, attribute) -> value`` lookup."""
+
+
+def _okta(record: Mapping[str, Any], person: Any, attribute: Any) -> Any:
+    lookup = record.get(OKTA_LOOKUP) if isinstance(record, Mapping) else None
+    if person is None or not callable(lookup):
+        return None
+    return lookup(person, text_of(attribute))
+
+
+def _check_attribute(text: str) -> str | None:
+    return None if text.strip() else 'an Okta attribute name such as "id" or "login"'
+
+
 def _check_date(text: str) -> str | None:
     if to_date(text) is not None or is_relative(text) or text == "":
         return None
@@ -212,6 +234,7 @@ _SPECS: Final = (
     FunctionSpec("trim", 1, 1, _trim),
     FunctionSpec("join", 1, 2, _join),
     FunctionSpec("replace", 3, 3, _replace),
+    FunctionSpec("okta", 2, 2, _okta, needs_record=True, checks={1: _check_attribute}),
 )
 FUNCTIONS: Final[Mapping[str, FunctionSpec]] = {spec.name.lower(): spec for spec in _SPECS}
 """Every function by its lower-case name."""

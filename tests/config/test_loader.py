@@ -103,3 +103,14 @@ def test_the_config_path_comes_from_the_environment_when_not_given(tmp_path: Pat
     path = write(tmp_path, example())
     loaded = load_config(None, environ={**ENV, "HOPSYNC_CONFIG": path})
     assert loaded.path == path
+
+
+def test_an_unquoted_leavers_time_of_day_is_read_as_the_time_it_looks_like(
+    tmp_path: Path,
+) -> None:
+    text = EXAMPLE.read_text().replace('time_of_day: "09:00"', "time_of_day: 18:00")
+    assert "time_of_day: 18:00" in text  # YAML 1.1 reads it as 1080 (base 60)
+    path = tmp_path / "hopsync.yaml"
+    path.write_text(text)
+    loaded = load_config(str(path), environ=ENV)
+    assert loaded.config.settings.leavers.time_of_day == "18:00"

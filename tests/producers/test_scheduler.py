@@ -270,3 +270,28 @@ def test_the_holder_repairs_stranded_runs_once_a_minute(make_world: Callable[...
     assert runs.aggregate_state(later) == "enqueued"
     runs_queue = f"{constants.DRAMATIQ_NAMESPACE}:{constants.RUNS_QUEUE}"
     assert world.client.llen(runs_queue) == 2
+
+
+def test_with_leavers_on_a_resync_also_starts_at_their_local_time_of_day(
+    make_world: Callable[..., World],
+) -> None:
+    world = make_world(leavers={"action": "suspend", "time_of_day": "09:00"})
+    scheduler = world.scheduler()
+    assert tick(scheduler, at(2, 30)) == []
+    assert outcome(tick(scheduler, at(3, 0)))[0] == ("resync", "resync")
+    assert tick(scheduler, at(8, 59)) == []
+    assert outcome(tick(scheduler, at(9, 0))) == [("leavers", "resync")]
+    assert [run.note for run in world.runs()] == ["leavers", "daily"]
+    assert tick(scheduler, at(9, 0) + timedelta(minutes=5)) == []
+    assert scheduler.last_done("leavers") == TODAY
+
+
+def test_the_leavers_job_is_skipped_when_the_daily_resync_runs_at_that_time(
+    make_world: Callable[..., World],
+) -> None:
+    world = make_world(leavers={"action": "deactivate", "time_of_day": "03:00"})
+    scheduler = world.scheduler()
+    tick(scheduler, at(2, 30))
+    reports = outcome(tick(scheduler, at(3, 0)))
+    assert ("leavers", "the daily resync at the same time covers the leavers") in reports
+    assert [run.note for run in world.runs()] == ["daily"]

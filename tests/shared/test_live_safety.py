@@ -44,3 +44,17 @@ def test_held_items_are_kept_per_run_and_released(client: redis.Redis) -> None:
     assert [entry.item.key for entry in held] == ["p@1"]
     limits.release(held)
     assert limits.held("live-1") == [] and len(limits.held("live-2")) == 1
+
+
+def test_live_deactivations_count_against_max_deactivations_even_without_other_limits(
+    client: redis.Redis,
+) -> None:
+    leaver = PersonOutcome(key="p", status="deactivated")
+    limits = LiveSafety(client, None)  # leavers on, no safety section: the default 5 or 2%
+    save_base(client, people=100, memberships=100, managed=100)
+    assert all(limits.admit(leaver, now=10 + i) is None for i in range(5))
+    reason = limits.admit(leaver, now=20)
+    assert reason is not None and "5 suspensions/deactivations in the last hour" in reason
+    assert limits.admit(PersonOutcome(key="q", status="updated"), now=21) is None
+    strict = LiveSafety(client, SafetyConfig(max_deactivations="0"))
+    assert strict.admit(PersonOutcome(key="r", status="suspended"), now=4000) is not None

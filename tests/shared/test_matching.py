@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.matching import match_people
+from shared.matching import managed_users, match_people
 from shared.models import OktaUserSnapshot
 from tests.shared.factories import okta_profile, person, rules
 
@@ -55,3 +55,19 @@ def test_okta_users_in_managed_groups_that_match_nobody_are_enqueued_for_removal
     ]
     result = match_people([person()], okta_users, rules())
     assert sorted(item.key for item in result.items) == ["okta:u2", "p1"]
+
+
+def test_a_departed_person_is_paired_with_their_okta_user_unless_an_active_person_has_it() -> None:
+    def user(user_id: str, login: str) -> OktaUserSnapshot:
+        return OktaUserSnapshot(id=user_id, status="ACTIVE", profile={"login": login})
+
+    gone = person(id="gone", contact={"workEmail": "gone@acme.example"}, endDateOrg="2026-11-01")
+    reused = person(id="old", contact={"workEmail": "ada@acme.example"}, endDateOrg="2025-01-01")
+    active = person(id="new", contact={"workEmail": "ada@acme.example"})
+    users = [user("u1", "gone@acme.example"), user("u2", "ada@acme.example")]
+    matched = match_people([active], users, rules(), departed=[gone, reused])
+    items = {item.key: item for item in matched.items}
+    assert set(items) == {"new", "gone"}
+    assert items["gone"].departed and items["gone"].okta is not None
+    assert items["gone"].okta.id == "u1" and not items["new"].departed
+    assert managed_users(matched.items) == 2

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from config.settings import SafetyConfig
 from shared.models import PersonOutcome
-from shared.safety import PlannedTotals, allowed, exceeded
+from shared.safety import (
+    PlannedTotals,
+    allowed,
+    deactivations_allowed,
+    deactivations_exceeded,
+    exceeded,
+)
 
 
 def test_a_share_is_rounded_up_and_a_count_is_taken_as_it_is() -> None:
@@ -36,3 +42,15 @@ def test_every_limit_passed_is_named_with_its_numbers() -> None:
 def test_a_plan_within_limits_may_go_ahead() -> None:
     safety = SafetyConfig()
     assert exceeded(safety, PlannedTotals(10, 200, 5), people=100, memberships=100) == []
+
+
+def test_max_deactivations_defaults_to_five_or_two_percent_whichever_is_larger() -> None:
+    assert deactivations_allowed(None, 40) == ("5 or 2%", 5)
+    assert deactivations_allowed(None, 1000) == ("5 or 2%", 20)
+    assert deactivations_allowed("1%", 1000) == ("1%", 10)
+    assert deactivations_exceeded(None, 5, 40) is None
+    reason = deactivations_exceeded(None, 6, 40)
+    assert reason == (
+        "6 suspensions/deactivations planned, limit max_deactivations 5 or 2%"
+        " of 40 managed users allows 5"
+    )

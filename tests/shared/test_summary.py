@@ -77,3 +77,26 @@ def test_a_failed_run_says_so_and_why() -> None:
     failed = built.model_copy(update={"status": "failed", "reason": "Okta answered 401"})
     assert headline(failed).startswith("FAILED: resync resync-1: nobody")
     assert headline(failed).endswith("; Okta answered 401")
+
+
+def test_suspended_deactivated_and_reactivated_people_are_outcomes_of_their_own() -> None:
+    leavers = [
+        PersonOutcome(key="e", status="deactivated", name="Bob Smith", groups_removed=["Sales"],
+                      reason="end date 2026-11-27 has passed"),
+        PersonOutcome(key="f", status="suspended", name="Eve Adams",
+                      reason="no longer among ChartHop's active people (end date 2026-11-20)"),
+        PersonOutcome(key="g", status="reactivated", name="Tim Berners",
+                      changes=[FieldChange(attribute="title", old="CTO", new="CEO")]),
+    ]  # fmt: skip
+    summary = build_summary(meta(), [*OUTCOMES, *leavers], START)
+    assert (summary.counts["deactivated"], summary.counts["suspended"]) == (1, 1)
+    assert summary.counts["reactivated"] == 1 and summary.counts["updated"] == 1
+    assert summary.okta_writes == 3 + 2 + 1 + 2
+    text = render_text(summary)
+    assert (
+        "[deactivated] Bob Smith: -group Sales; deactivated in Okta; end date 2026-11-27 has passed"
+        in text
+    )
+    assert "[suspended] Eve Adams: suspended in Okta; no longer among ChartHop's active" in text
+    assert "[reactivated] Tim Berners: title: 'CTO' -> 'CEO'; reactivated in Okta" in text
+    assert "1 deactivated, 1 suspended, 1 reactivated" in headline(summary)

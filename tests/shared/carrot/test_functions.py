@@ -241,3 +241,21 @@ def test_every_function_is_documented_in_the_module_table() -> None:
 
     doc = functions.__doc__ or ""
     assert all(f"``{spec.name}(" in doc for spec in FUNCTIONS.values())
+
+
+def test_okta_asks_the_record_s_lookup_and_is_null_without_one() -> None:
+    from shared.carrot import compile_source
+    from shared.carrot.functions import OKTA_LOOKUP
+
+    source = compile_source('okta(manager, "login")')
+    seen: list[tuple[object, str]] = []
+
+    def lookup(reference: object, attribute: str) -> str:
+        seen.append((reference, attribute))
+        return "boss@acme.example"
+
+    record = {"manager": {"id": "m1"}, OKTA_LOOKUP: lookup}
+    assert source.evaluate(record) == "boss@acme.example"
+    assert seen == [({"id": "m1"}, "login")]
+    assert source.evaluate({"manager": {"id": "m1"}}) is None
+    assert source.evaluate({OKTA_LOOKUP: lookup}) is None  # no manager: no lookup
