@@ -64,7 +64,8 @@ def load_or_exit(
 def validate_or_exit(path: str | None) -> LoadedConfig:
     """What `hopsync check` validates (the file and the secrets); prints every problem, exits 2.
 
-    `hopsync config apply` saves nothing that does not pass it.
+    `hopsync config apply` saves nothing that does not pass it: a check `hopsync check` adds on
+    the file belongs here (not in the command's body), so that applying a file runs it too.
     """
     return load_or_exit(path)
 
