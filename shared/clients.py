@@ -29,8 +29,10 @@ class Clients:
     limiter_redis: aioredis.Redis
 
     async def close(self) -> None:
-        """Close the session and the limiter's Redis connection."""
+        """Close the session and the limiter's Redis connection (its places given back)."""
         await self.session.close()
+        if isinstance(self.okta.limiter, RedisRateLimiter):
+            await self.okta.limiter.drain()
         await self.limiter_redis.aclose()
 
 

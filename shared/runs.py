@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -57,6 +58,30 @@ return 0
 """
 
 
+# KEYS: outcomes, planned, then for a live message its person's queued mark and its started
+# marker. ARGV: the item's key, the marker's TTL. A message whose outcome is stored does nothing
+# more; a live one records that it started and spends its person's queued mark if the mark names
+# it (a later message's mark stays). Returns {1} when the outcome is stored, else {0, planned}.
+_BEGIN = """
+if redis.call('hexists', KEYS[1], ARGV[1]) == 1 then return {1} end
+if #KEYS > 2 then
+  redis.call('set', KEYS[4], 1, 'EX', tonumber(ARGV[2]))
+  if redis.call('get', KEYS[3]) == ARGV[1] then redis.call('del', KEYS[3]) end
+end
+return {0, redis.call('hget', KEYS[2], ARGV[1])}
+"""
+
+STARTED_TTL_S = 3600  # a live message's started marker: longer than a flusher takes to mark it
+
+
+@dataclass(frozen=True)
+class Begun:
+    """What a worker learns as it starts a message: its outcome is stored, or what it planned."""
+
+    recorded: bool
+    planned: PersonOutcome | None = None
+
+
 def new_run_id(kind: RunKind) -> str:
     """A sortable, unique run id such as ``resync-20261128T174300-3f2a``."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
@@ -71,6 +96,7 @@ class RunStore:
         self.ttl_s = ttl_days * 86_400
         self._record = client.register_script(_RECORD)
         self._seal = client.register_script(_SEAL)
+        self._begin = client.register_script(_BEGIN)
 
     def create(
         self,
@@ -211,6 +237,22 @@ class RunStore:
         """The outcome noted before a person's writes, if any."""
         raw = self.client.hget(constants.run_planned_key(run_id), key)
         return PersonOutcome.model_validate_json(raw) if raw is not None else None
+
+    def begin(self, run_id: str, key: str, live_person_id: str | None = None) -> Begun:
+        """Start a message in one round trip: is its outcome stored, what did it plan before.
+
+        With ``live_person_id`` (a live message) it also records that the message started and
+        spends the person's queued mark when the mark names it, before ChartHop is read.
+        """
+        keys = [constants.run_outcomes_key(run_id), constants.run_planned_key(run_id)]
+        if live_person_id is not None:
+            keys += [constants.live_queued_key(live_person_id), constants.live_started_key(key)]
+        found = self._begin(keys=keys, args=[key, STARTED_TTL_S])
+        if int(found[0]) == 1:
+            return Begun(recorded=True)
+        raw = found[1] if len(found) > 1 else None
+        planned = PersonOutcome.model_validate_json(raw) if raw else None
+        return Begun(recorded=False, planned=planned)
 
     def has_outcome(self, run_id: str, key: str) -> bool:
         """Whether a person's outcome is already stored (a redelivered message skips them)."""

@@ -22,7 +22,7 @@ from shared.metrics import metrics
 from shared.models import PersonOutcome, RunSummary, SyncMessage
 from shared.summary import build_summary
 from workers.runtime import Runtime, current, run_async
-from workers.sync import sync_item
+from workers.sync import begin, sync_item
 
 log = structlog.get_logger(__name__)
 
@@ -32,7 +32,8 @@ def sync_person(payload: dict[str, Any]) -> None:
     """Bring one person (or one Okta-only user) in step, then record the outcome."""
     runtime = current()
     message = SyncMessage.model_validate(payload)
-    if runtime.runs.has_outcome(message.run_id, message.item.key):
+    begun = begin(runtime.runs, message)
+    if begun.recorded:
         finish(runtime, message.run_id, [])  # a redelivery: its outcome is already stored
         return
     current_message = CurrentMessage.get_current_message()
@@ -40,7 +41,9 @@ def sync_person(payload: dict[str, Any]) -> None:
     context = {"run_id": message.run_id, "person": message.item.key}
     with structlog.contextvars.bound_contextvars(**context):
         try:
-            outcome = run_async(_bound(sync_item(runtime, message, retries=retries), context))
+            outcome = run_async(
+                _bound(sync_item(runtime, message, retries=retries, begun=begun), context)
+            )
         except BudgetDeferredError as parked:
             park(current_message, message, parked)
             return

@@ -24,6 +24,7 @@ from shared.okta import OktaClient
 from shared.okta_refs import OktaLookup
 from shared.plan import PersonPlan, plan_item
 from shared.rules import Rules
+from shared.runs import Begun, RunStore
 from shared.snapshot import lookup_user, managed_groups
 from workers.apply import apply_plan
 from workers.lifecycle import recorded_user, remember
@@ -31,9 +32,15 @@ from workers.refs import fresh_lookup, pending_lookup
 from workers.runtime import Runtime
 
 
-async def sync_item(runtime: Runtime, message: SyncMessage, *, retries: int) -> PersonOutcome:
-    """Plan and (unless dry) apply one item; returns the outcome to record."""
-    mark_started(runtime.client, message)
+async def sync_item(
+    runtime: Runtime, message: SyncMessage, *, retries: int, begun: Begun | None = None
+) -> PersonOutcome:
+    """Plan and (unless dry) apply one item; returns the outcome to record.
+
+    ``begun`` is what ``begin`` found when the caller started the message; without it this
+    starts it (a live message is marked started before ChartHop is read).
+    """
+    begun = begun or begin(runtime.runs, message)
     rules = runtime.rules_for(message.config_version, message.config_draft)
     clients = await runtime.clients_for(rules.config)
     group_ids = await run_group_ids(
@@ -41,7 +48,7 @@ async def sync_item(runtime: Runtime, message: SyncMessage, *, retries: int) -> 
     )
     store = LifecycleStore(runtime.client)
     item = message.item
-    earlier = None if message.dry_run else runtime.runs.planned(message.run_id, item.key)
+    earlier = None if message.dry_run else begun.planned
     fresh = not item.snapshot or retries > 0
     if fresh or item.approved or earlier is not None:
         # An approved plan writes what was approved, to the Okta user as it is now; a redelivery
@@ -96,31 +103,25 @@ _NOTED_BEFORE_WRITES: Final = frozenset(
 )
 
 
-STARTED_TTL_S: Final = 3600  # longer than a flusher takes from enqueueing to marking
 GROUPS_LOCK_POLL_S: Final = 0.05  # how often a worker waiting for the groups lock tries again
 GROUPS_LOCK_WAIT_S: Final = 180.0
 
-# KEYS: the person's queued mark, the message's started marker; ARGV: the message's item key and
-# the marker's TTL. The mark is deleted only when it names this message: a later message's mark
-# (set while this one was running, or before its retry) stays.
-_STARTED = """
-redis.call('set', KEYS[2], 1, 'EX', tonumber(ARGV[2]))
-if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end
-return 1
-"""
+
+def begin(runs: RunStore, message: SyncMessage) -> Begun:
+    """Start a message in one round trip (see RunStore.begin): stored outcome, earlier plan.
+
+    A live message is marked started and spends its person's queued mark here, before ChartHop
+    is read, so an event the flusher skipped because this message was still queued is seen by
+    the read that follows.
+    """
+    item = message.item
+    live_person = item.person_id if message.kind == "live" else None
+    return runs.begin(message.run_id, item.key, live_person)
 
 
 def mark_started(client: redis.Redis, message: SyncMessage) -> None:
-    """For a live message: note that it started and spend its person's queued mark.
-
-    Called before ChartHop is read, so an event the flusher skipped because this message was
-    still queued is seen by the read that follows.
-    """
-    item = message.item
-    if message.kind != "live" or item.person_id is None:
-        return
-    keys = [constants.live_queued_key(item.person_id), constants.live_started_key(item.key)]
-    client.register_script(_STARTED)(keys=keys, args=[item.key, STARTED_TTL_S])
+    """For a live message: note that it started and spend its person's queued mark."""
+    begin(RunStore(client), message)
 
 
 def live_hold(

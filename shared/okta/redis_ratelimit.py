@@ -1,12 +1,21 @@
 """The fleet-wide Okta rate limiter: every worker process shares one budget through Redis.
 
 Per bucket a hash (constants.ratelimit_key) holds Okta's latest window: limit, lowest Remaining,
-Reset. A sorted set (constants.INFLIGHT_KEY) holds one lease per request in flight, scored by its
-expiry, so that a process that dies gives its places back: leases are short (LEASE_TTL_S) and
-renewed every LEASE_RENEW_S while their request runs, so a killed worker's places come back
-within LEASE_TTL_S (well inside the heartbeat timeout after which its messages are redelivered).
-Two Lua scripts apply the rules of budget.py atomically: ACQUIRE admits or says how long to
-wait, RELEASE drops the lease and folds the answer's reading into the window.
+Reset. A sorted set (constants.INFLIGHT_KEY) holds one lease per place a process holds, scored by
+its expiry, so that a process that dies gives its places back: leases are short (LEASE_TTL_S) and
+renewed every LEASE_RENEW_S while held, so a killed worker's places come back within LEASE_TTL_S
+(well inside the heartbeat timeout after which its messages are redelivered).
+
+To spare Redis a round trip per Okta call, a process leases places in small blocks (BLOCK_SIZE,
+only while the window has several times that to spare; near its end, one at a time) and hands
+them to its requests without asking Redis again. A finished request's place goes back, with the
+reading of its answer, on the process's next lease or within RELEASE_FLUSH_S; a leased place no
+request used goes back after POOL_IDLE_S. Every place, used or not, is a lease counted by the
+whole fleet until it goes back, so the fleet's budget stays exact.
+
+Two Lua scripts apply the rules of budget.py atomically: ACQUIRE gives back finished places and
+leases a block or says how long to wait, RELEASE gives places back and folds readings into the
+window.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from typing import Any, Final
 
 import redis.asyncio as aioredis
@@ -44,20 +54,71 @@ log = structlog.get_logger(__name__)
 
 WINDOW_KEY_TTL_S: Final = 3600  # a bucket's hash outlives any window, then goes away
 LEASE_TTL_S: Final = 10.0  # a lease nobody renews (its process died) frees its place this late
-LEASE_RENEW_S: Final = 3.0  # how often a process renews the leases of its requests still running
+LEASE_RENEW_S: Final = 3.0  # how often a process renews the leases it holds
+BLOCK_SIZE: Final = 8  # places a process leases at once while the window has plenty to spare
+BUDGET_HEADROOM: Final = 4  # a block of n only where n x this places of the budget are free
+IN_FLIGHT_HEADROOM: Final = 2  # ... and n x this places of max_in_flight
+RELEASE_FLUSH_S: Final = 0.5  # a finished request's place goes back at most about this late
+POOL_IDLE_S: Final = 0.5  # a leased place no request took goes back after this long
 
-# KEYS: bucket hash, in-flight zset.
-# ARGV: now (Okta time), share, probe budget, max in flight, lease member, lease expiry, bucket.
-# Returns {code, wait}: code 1 admitted; 2 concurrency, 3 probe, 4 budget (wait as a string).
-ACQUIRE_LUA: Final = """
+# The shared part of both scripts: give places back, folding each answer's reading into its
+# bucket's window. KEYS[1] is the in-flight zset. ARGV[first] is the hashes' TTL, ARGV[first + 1]
+# the number of places; each place is 5 arguments (member, has reading 0/1, limit, remaining,
+# reset) and its bucket's hash is KEYS[first_key + i - 1]. A reading of a later window replaces
+# the window; of the same, lowers Remaining.
+_GIVE_BACK_LUA: Final = """
+local function fold(hash, limit, remaining, reset, reset_text, ttl)
+  if limit <= 0 then return end
+  local state = redis.call('HMGET', hash, 'remaining', 'reset')
+  local known_remaining = tonumber(state[1])
+  local known_reset = tonumber(state[2])
+  if known_reset == nil or known_remaining == nil or reset > known_reset then
+    redis.call('HSET', hash, 'limit', limit, 'remaining', remaining, 'reset', reset_text)
+    if known_reset ~= nil and reset > known_reset then
+      local period = reset - known_reset
+      local shortest = tonumber(redis.call('HGET', hash, 'period'))
+      if shortest == nil or period < shortest then
+        redis.call('HSET', hash, 'period', period)
+      end
+    end
+  elseif reset == known_reset then
+    redis.call('HSET', hash, 'limit', limit, 'remaining', math.min(known_remaining, remaining))
+  end
+  redis.call('EXPIRE', hash, ttl)
+end
+local function give_back(first, first_key)
+  local ttl = tonumber(ARGV[first])
+  local count = tonumber(ARGV[first + 1])
+  for i = 1, count do
+    local at = first + 2 + (i - 1) * 5
+    redis.call('ZREM', KEYS[1], ARGV[at])
+    if ARGV[at + 1] == '1' then
+      fold(KEYS[first_key + i - 1], tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3]),
+        tonumber(ARGV[at + 4]), ARGV[at + 4], ttl)
+    end
+  end
+end
+"""
+
+# KEYS: in-flight zset, bucket hash, then the given-back places' bucket hashes.
+# ARGV: now (Okta time), share, probe budget, max in flight, lease prefix, lease expiry, bucket,
+# concurrency pause, probe pause, places wanted, budget headroom, in-flight headroom, then the
+# places given back (from 13).
+# Returns {code, wait, granted}: code 1 admitted (granted places named prefix|1..granted);
+# 2 concurrency, 3 probe, 4 budget (wait as a string).
+ACQUIRE_LUA: Final = (
+    _GIVE_BACK_LUA
+    + """
+give_back(13, 3)
 local now = tonumber(ARGV[1])
 local share = tonumber(ARGV[2])
 local probe = tonumber(ARGV[3])
 local cap = tonumber(ARGV[4])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-local leases = redis.call('ZRANGE', KEYS[2], 0, -1)
-if #leases >= cap then
-  return {2, ARGV[8]}
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local leases = redis.call('ZRANGE', KEYS[1], 0, -1)
+local free = cap - #leases
+if free <= 0 then
+  return {2, ARGV[8], 0}
 end
 local prefix = ARGV[7] .. '|'
 local mine = 0
@@ -66,55 +127,33 @@ for _, member in ipairs(leases) do
     mine = mine + 1
   end
 end
-local state = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'reset')
+local state = redis.call('HMGET', KEYS[2], 'limit', 'remaining', 'reset')
 local limit = tonumber(state[1])
 local remaining = tonumber(state[2])
 local reset = tonumber(state[3])
+local grant = 1
 if limit == nil or reset == nil or now >= reset then
   if mine >= probe then
-    return {3, ARGV[9]}
+    return {3, ARGV[9], 0}
   end
 else
-  local reserve = limit - math.floor(limit * share + 1e-9)
-  if remaining - mine - 1 < reserve then
-    return {4, tostring(reset - now)}
+  local spare = remaining - mine - (limit - math.floor(limit * share + 1e-9))
+  if spare < 1 then
+    return {4, tostring(reset - now), 0}
   end
+  grant = math.min(tonumber(ARGV[10]), math.floor(spare / tonumber(ARGV[11])),
+    math.floor(free / tonumber(ARGV[12])))
+  if grant < 1 then grant = 1 end
 end
-redis.call('ZADD', KEYS[2], ARGV[6], ARGV[5])
-return {1, '0'}
+for i = 1, grant do
+  redis.call('ZADD', KEYS[1], ARGV[6], ARGV[5] .. '|' .. i)
+end
+return {1, '0', grant}
 """
+)
 
-# KEYS: bucket hash, in-flight zset. ARGV: lease member, has reading (0/1), limit, remaining,
-# reset, key ttl. A reading of a later window replaces the window; of the same, lowers Remaining.
-RELEASE_LUA: Final = """
-redis.call('ZREM', KEYS[2], ARGV[1])
-if ARGV[2] ~= '1' then
-  return 0
-end
-local limit = tonumber(ARGV[3])
-local remaining = tonumber(ARGV[4])
-local reset = tonumber(ARGV[5])
-if limit <= 0 then
-  return 0
-end
-local state = redis.call('HMGET', KEYS[1], 'remaining', 'reset')
-local known_remaining = tonumber(state[1])
-local known_reset = tonumber(state[2])
-if known_reset == nil or known_remaining == nil or reset > known_reset then
-  redis.call('HSET', KEYS[1], 'limit', limit, 'remaining', remaining, 'reset', ARGV[5])
-  if known_reset ~= nil and reset > known_reset then
-    local period = reset - known_reset
-    local shortest = tonumber(redis.call('HGET', KEYS[1], 'period'))
-    if shortest == nil or period < shortest then
-      redis.call('HSET', KEYS[1], 'period', period)
-    end
-  end
-elseif reset == known_reset then
-  redis.call('HSET', KEYS[1], 'limit', limit, 'remaining', math.min(known_remaining, remaining))
-end
-redis.call('EXPIRE', KEYS[1], tonumber(ARGV[6]))
-return 1
-"""
+# KEYS: in-flight zset, then the given-back places' bucket hashes. ARGV: the places (see above).
+RELEASE_LUA: Final = _GIVE_BACK_LUA + "\ngive_back(1, 2)\nreturn 1\n"
 
 # KEYS: bucket hash. ARGV: now (Okta time), share. Hands out tickets for the windows after a spent
 # one, a budget's worth per window (the window's length is the shortest seen between resets), and
@@ -141,6 +180,17 @@ return tostring(reset - now + math.floor((count - 1) / budget) * period)
 _REASONS: Final[dict[int, WaitReason]] = {2: "concurrency", 3: "probe", 4: "budget"}
 
 
+@dataclass
+class _Place:
+    """A leased place this process holds: waiting in its pool, in use, or finished."""
+
+    bucket: str
+    member: str
+    clock: OktaClock
+    since: float = 0.0  # time.monotonic() when it was leased (pooled) or finished
+    reading: RateLimitReading | None = None  # the answer's, once finished
+
+
 class RedisRateLimiter:
     """One budget per Okta bucket and window, and one cap on requests in flight, for a fleet."""
 
@@ -151,6 +201,7 @@ class RedisRateLimiter:
         policy: budget.Policy,
         lease_ttl_s: float = LEASE_TTL_S,
         max_wait_s: float = 65.0,
+        block_size: int = BLOCK_SIZE,
         sleep: Sleep = asyncio.sleep,
         rand: Callable[[], float] = random.random,
     ) -> None:
@@ -162,11 +213,15 @@ class RedisRateLimiter:
         self._park_script = redis.register_script(PARK_LUA)
         self._lease_ttl_s = lease_ttl_s
         self._max_wait_s = max_wait_s
+        self._block_size = max(1, block_size)
         self._sleep = sleep
         self._rand = rand
         self._published: dict[str, float] = {}  # bucket -> the wait last published
-        self._leases: dict[str, OktaClock] = {}  # this process's leases, renewed while held
+        self._leases: dict[str, OktaClock] = {}  # every place held in Redis, renewed while held
+        self._pool: dict[str, list[_Place]] = {}  # bucket -> leased places no request took yet
+        self._finished: list[_Place] = []  # places of finished requests, to give back
         self._renewer: asyncio.Task[None] | None = None
+        self._flusher: asyncio.Task[None] | None = None
 
     def __repr__(self) -> str:
         return (
@@ -174,39 +229,50 @@ class RedisRateLimiter:
             f"max_in_flight={self.policy.max_in_flight})"
         )
 
-    async def _try(self, bucket: str, member: str, now: float) -> Decision:
+    async def _try(self, bucket: str, token: str, now: float) -> tuple[Decision, int]:
+        """One round trip: give back finished places, lease a block; (decision, places)."""
+        given = self._take_finished()
+        prefix = f"{bucket}|{token}"
         args: list[Any] = [
             repr(now),
             repr(self.policy.share),
             self.policy.probe_budget,
             self.policy.max_in_flight,
-            member,
+            prefix,
             repr(now + self._lease_ttl_s),
             bucket,
             repr(budget.CONCURRENCY_PAUSE_S),
             repr(budget.PROBE_PAUSE_S),
+            self._block_size,
+            BUDGET_HEADROOM,
+            IN_FLIGHT_HEADROOM,
+            *_give_back_args(given),
         ]
+        keys = [INFLIGHT_KEY, ratelimit_key(bucket), *(ratelimit_key(p.bucket) for p in given)]
         try:
-            code, wait = await self._acquire_script(
-                keys=[ratelimit_key(bucket), INFLIGHT_KEY], args=args
-            )
+            code, wait, granted = await self._acquire_script(keys=keys, args=args)
         except RedisError as error:
             raise BrokerUnavailableError(
                 f"the Okta rate limiter could not reach Redis ({type(error).__name__}: {error});"
                 " check that Redis is up and HOPSYNC's Redis URL is right"
             ) from error
         if int(code) == 1:
-            return budget.ADMIT
-        return Decision(float(wait), _REASONS[int(code)])
+            return budget.ADMIT, int(granted)
+        return Decision(float(wait), _REASONS[int(code)]), 0
 
     async def _acquire(self, bucket: str, clock: OktaClock) -> str:
-        member = f"{bucket}|{uuid.uuid4().hex}"
+        """A place for one request: from this process's pool, else leased with a block."""
         refusals = 0
         while True:
-            decision = await self._try(bucket, member, clock.now())
+            pooled = self._pool.get(bucket)
+            if pooled:  # a place another request of this process leased with its block
+                self.stats.admitted += 1
+                return pooled.pop().member
+            token = uuid.uuid4().hex
+            decision, granted = await self._try(bucket, token, clock.now())
             if decision.admitted:
                 self.stats.admitted += 1
-                return member
+                return self._keep_block(bucket, token, granted, clock)
             if _parks(decision):
                 delay = await self._park(bucket, clock.now())
                 await self._publish_wait(bucket, delay)
@@ -217,6 +283,19 @@ class RedisRateLimiter:
             self.stats.record_wait(str(decision.reason), pause)
             await self._sleep(pause)
             refusals += 1
+
+    def _keep_block(self, bucket: str, token: str, granted: int, clock: OktaClock) -> str:
+        """Hold a leased block: the first place for the caller, the others pooled."""
+        members = [f"{bucket}|{token}|{index}" for index in range(1, granted + 1)]
+        now = time.monotonic()
+        for member in members:
+            self._hold(member, clock)
+        self._pool.setdefault(bucket, []).extend(
+            _Place(bucket, member, clock, since=now) for member in members[1:]
+        )
+        if granted > 1:
+            self._start_flusher()  # unused places go back when idle
+        return members[0]
 
     async def _publish_wait(self, bucket: str, wait_s: float) -> None:
         """Tell the operator's commands until when the fleet waits for this bucket's window."""
@@ -243,33 +322,77 @@ class RedisRateLimiter:
         self.stats.record_wait("parked", wait)
         return min(wait, self._max_wait_s * 60) + 0.01 + self._rand() * MAX_JITTER_S
 
-    async def _release(self, bucket: str, member: str, reading: RateLimitReading | None) -> None:
-        args: list[Any] = [member, "0", 0, 0, 0, WINDOW_KEY_TTL_S]
-        if reading is not None:
-            args = [member, "1", reading.limit, reading.remaining, int(reading.reset)]
-            args.append(WINDOW_KEY_TTL_S)
+    def _take_finished(
+        self, finished_before: float = math.inf, idle_before: float | None = None
+    ) -> list[_Place]:
+        """The places to give back now, no longer renewed: those finished before
+        ``finished_before``, and pooled ones leased before ``idle_before`` (time.monotonic())."""
+        given = [place for place in self._finished if place.since <= finished_before]
+        self._finished = [place for place in self._finished if place.since > finished_before]
+        if idle_before is not None:
+            for bucket, places in list(self._pool.items()):
+                given += [place for place in places if place.since <= idle_before]
+                self._pool[bucket] = [place for place in places if place.since > idle_before]
+        for place in given:
+            self._leases.pop(place.member, None)
+        if not self._leases and self._renewer is not None:
+            self._renewer.cancel()  # nothing left to renew: no task outlives the places
+            self._renewer = None
+        return given
+
+    async def _give_back(self, given: list[_Place]) -> None:
+        if not given:
+            return
+        keys = [INFLIGHT_KEY, *(ratelimit_key(place.bucket) for place in given)]
         try:
-            await self._release_script(keys=[ratelimit_key(bucket), INFLIGHT_KEY], args=args)
+            await self._release_script(keys=keys, args=_give_back_args(given))
         except RedisError as error:
-            # The lease expires by itself; failing the finished request would lose its result.
-            log.warning("okta_ratelimit_release_failed", bucket=bucket, error=type(error).__name__)
+            # The leases expire by themselves; failing finished requests would lose their results.
+            log.warning(
+                "okta_ratelimit_release_failed", places=len(given), error=type(error).__name__
+            )
+
+    def _finish(self, bucket: str, member: str, clock: OktaClock, slot: Slot) -> None:
+        """A request is done: its place goes back (with its reading) soon, in a batch."""
+        finished = _Place(bucket, member, clock, since=time.monotonic(), reading=slot.reading)
+        self._finished.append(finished)
+        self._start_flusher()
+
+    def _start_flusher(self) -> None:
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.get_running_loop().create_task(self._flush_loop())
+
+    async def _flush_loop(self) -> None:
+        """Give back places finished RELEASE_FLUSH_S ago and pooled ones idle for POOL_IDLE_S.
+
+        A busy process gives its finished places back with its next lease, in the same round
+        trip; this loop serves the process that has gone quiet.
+        """
+        try:
+            while self._finished or any(self._pool.values()):
+                await asyncio.sleep(min(RELEASE_FLUSH_S, POOL_IDLE_S) / 2)
+                now = time.monotonic()
+                given = self._take_finished(now - RELEASE_FLUSH_S, now - POOL_IDLE_S)
+                await self._give_back(given)
+        except asyncio.CancelledError:
+            await self.drain()
+            raise
+
+    async def drain(self) -> None:
+        """Give every place this process holds but does not use back now (on shutdown)."""
+        await self._give_back(self._take_finished(math.inf, math.inf))
 
     @asynccontextmanager
     async def _slot(self, bucket: str, clock: OktaClock) -> AsyncIterator[Slot]:
         member = await self._acquire(bucket, clock)
-        self._hold(member, clock)
         slot = Slot()
         try:
             yield slot
         finally:
-            self._leases.pop(member, None)
-            if not self._leases and self._renewer is not None:
-                self._renewer.cancel()  # nothing left to renew: no task outlives the requests
-                self._renewer = None
-            await asyncio.shield(self._release(bucket, member, slot.reading))
+            self._finish(bucket, member, clock, slot)
 
     def _hold(self, member: str, clock: OktaClock) -> None:
-        """Keep a lease renewed while its request runs (one renewer task while any is held)."""
+        """Keep a lease renewed while held (one renewer task while any is held)."""
         self._leases[member] = clock
         if self._renewer is None or self._renewer.done():
             self._renewer = asyncio.get_running_loop().create_task(self._renew())
@@ -287,8 +410,20 @@ class RedisRateLimiter:
                 log.warning("okta_lease_renewal_failed", error=type(error).__name__)
 
     def slot(self, bucket: str, clock: OktaClock) -> AbstractAsyncContextManager[Slot]:
-        """Wait for the fleet's budget and a lease; release and apply the reading on exit."""
+        """Wait for the fleet's budget and a place; give it back with the reading after."""
         return self._slot(bucket, clock)
+
+
+def _give_back_args(given: list[_Place]) -> list[Any]:
+    """The give-back arguments of both scripts: the hashes' TTL, the count, 5 per place."""
+    args: list[Any] = [WINDOW_KEY_TTL_S, len(given)]
+    for place in given:
+        reading = place.reading
+        if reading is None:
+            args += [place.member, "0", 0, 0, 0]
+        else:
+            args += [place.member, "1", reading.limit, reading.remaining, int(reading.reset)]
+    return args
 
 
 def _parks(decision: Decision) -> bool:

@@ -42,6 +42,7 @@ async def run(job: dict[str, Any]) -> dict[str, Any]:
 
             await asyncio.gather(*(drain() for _ in range(job["tasks"])))
     finally:
+        await limiter.drain()
         await redis.aclose()
     return {
         "name": job["name"],
