@@ -83,6 +83,16 @@ def reversed_by_admin(record: LifecycleRecord | None, status: str, leaving: Depa
     return status not in ("SUSPENDED", "DEPROVISIONED")
 
 
+def record_matters(person: Mapping[str, Any] | None, status: str) -> bool:
+    """Whether what hopsync did to a user's status can change the person's plan: only for a
+    person with an end date (a leaver, or one soon) or a suspended or deactivated user (a
+    rehire). Otherwise the worker need not read the record (one Redis round trip less)."""
+    return person is None or end_date(person) is not None or status in _BROUGHT_BACK
+
+
+_BROUGHT_BACK = frozenset({"SUSPENDED", "DEPROVISIONED"})
+
+
 def rehire_operation(record: LifecycleRecord | None, status: str) -> str | None:
     """The lifecycle call that brings back a user hopsync suspended or deactivated, or None."""
     if record is None:

@@ -17,9 +17,10 @@ import redis
 from shared import constants
 from shared.clients import Clients
 from shared.errors import BudgetDeferredError, MissingGroupError
+from shared.leavers import record_matters
 from shared.lifecycle_store import LifecycleStore
 from shared.live_safety import LiveSafety
-from shared.models import OktaUserSnapshot, PersonOutcome, SyncItem, SyncMessage
+from shared.models import LifecycleRecord, OktaUserSnapshot, PersonOutcome, SyncItem, SyncMessage
 from shared.okta import OktaClient
 from shared.okta_refs import OktaLookup
 from shared.plan import PersonPlan, plan_item
@@ -152,7 +153,7 @@ async def refresh_okta(
     if item.person is None:
         return await refresh(clients, rules, store, item, group_ids)
     okta = await _person_user(clients, rules, store, item.person, group_ids)
-    record = store.get(okta.id) if okta is not None else None
+    record = _record(store, item.person, okta)
     update = {"okta": okta, "snapshot": True, "approved": False, "lifecycle": record}
     return item.model_copy(update=update)
 
@@ -176,9 +177,18 @@ async def refresh(
         login = item.okta.profile.get(rules.config.match.okta_attribute)
         if login:
             okta = await lookup_user(clients.okta, rules, str(login), group_ids)
-    record = store.get(okta.id) if okta is not None else None
+    record = _record(store, person, okta)
     update = {"person": person, "okta": okta, "snapshot": True, "lifecycle": record}
     return item.model_copy(update=update)
+
+
+def _record(
+    store: LifecycleStore, person: dict[str, Any] | None, okta: OktaUserSnapshot | None
+) -> LifecycleRecord | None:
+    """What hopsync last did to the user's status, read only where it can change the plan."""
+    if okta is None or not record_matters(person, okta.status):
+        return None
+    return store.get(okta.id)
 
 
 async def _person_user(

@@ -37,14 +37,36 @@ class Count:
 
 
 class CountingConnection(redis.Connection):
+    """Counts what it sends, except a new connection's handshake (once per connection)."""
+
+    handshaking = False
+
+    def on_connect(self) -> None:
+        self.handshaking = True
+        try:
+            super().on_connect()
+        finally:
+            self.handshaking = False
+
     def send_packed_command(self, command: Any, check_health: bool = True) -> None:
-        Count.sent += 1
+        Count.sent += 0 if self.handshaking else 1
         super().send_packed_command(command, check_health)
 
 
 class CountingAsyncConnection(aioredis.Connection):
+    """Counts what it sends, except a new connection's handshake (once per connection)."""
+
+    handshaking = False
+
+    async def on_connect(self) -> None:
+        self.handshaking = True
+        try:
+            await super().on_connect()
+        finally:
+            self.handshaking = False
+
     async def send_packed_command(self, command: Any, check_health: bool = True) -> None:
-        Count.sent += 1
+        Count.sent += 0 if self.handshaking else 1
         await super().send_packed_command(command, check_health)
 
 
