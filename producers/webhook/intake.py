@@ -4,8 +4,9 @@ Both writes happen in one Lua script, so a crash can never mark an event seen wi
 The entry is added with ZADD NX: later events of a burst do not push its due time back.
 
 Events arriving together are written together (group commit): each request waits for the one
-pipeline that carries its script call, so a burst costs a round trip per batch, not per event,
-and every answer is still sent only once its own write is in Redis.
+pipeline that carries its script call, so a burst costs one round trip per batch, not per event
+(the script is called by its SHA, loaded only when Redis lost it), and every answer is still
+sent only once its own write is in Redis.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ import asyncio
 from typing import Any, Final
 
 import redis.asyncio as aioredis
+from redis.exceptions import NoScriptError
 
 from producers.live_queue import Target
 from shared import constants
 
 SEEN_TTL_S: Final = 7 * 86_400
+
+_Waiting = tuple[list[str], list[str | int], "asyncio.Future[Any]"]  # keys, args, its answer
 
 # Returns 1 when the event is new (and its entry pending), 0 when its id was seen before.
 _ACCEPT = """
@@ -35,7 +39,7 @@ class Intake:
         self.client = client
         self.seen_ttl_s = seen_ttl_s
         self._accept = client.register_script(_ACCEPT)
-        self._waiting: list[tuple[list[str], list[str | int], asyncio.Future[Any]]] = []
+        self._waiting: list[_Waiting] = []
         self._writer: asyncio.Task[None] | None = None
 
     async def accept(self, target: Target, due: float, event_id: str | None) -> bool:
@@ -59,10 +63,7 @@ class Intake:
         while self._waiting:
             batch, self._waiting = self._waiting, []
             try:
-                async with self.client.pipeline(transaction=False) as pipe:
-                    for keys, args, _ in batch:
-                        await self._accept(keys=keys, args=args, client=pipe)
-                    results = await pipe.execute(raise_on_error=False)
+                results = await self._write(batch)
             except Exception as exc:  # every request of the batch answers with it (503)
                 results = [exc] * len(batch)
             for (_, _, written), result in zip(batch, results, strict=True):
@@ -72,6 +73,27 @@ class Intake:
                     written.set_exception(result)
                 else:
                     written.set_result(result)
+
+    async def _write(self, batch: list[_Waiting]) -> list[Any]:
+        """One round trip for the batch; the script is loaded (and the batch's calls that found
+        it missing sent again) only after a Redis restart flushed it."""
+        results = await self._pipelined(batch)
+        missing = [i for i, result in enumerate(results) if isinstance(result, NoScriptError)]
+        if missing:
+            await self.client.script_load(_ACCEPT)
+            again = await self._pipelined([batch[i] for i in missing])
+            for index, result in zip(missing, again, strict=True):
+                results[index] = result
+        return results
+
+    async def _pipelined(self, batch: list[_Waiting]) -> list[Any]:
+        # EVALSHA queued by hand: a pipeline running Script objects would first ask Redis
+        # whether the script exists, a second round trip per batch.
+        async with self.client.pipeline(transaction=False) as pipe:
+            for keys, args, _ in batch:
+                pipe.evalsha(self._accept.sha, len(keys), *keys, *args)
+            results: list[Any] = await pipe.execute(raise_on_error=False)
+        return results
 
     async def ready(self) -> bool:
         """Whether Redis answers PING."""
