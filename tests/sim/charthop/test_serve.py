@@ -47,7 +47,8 @@ def test_main_serves_the_fake_until_stopped() -> None:
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=10)
-    assert b"15 people" in output and DEFAULT_TOKEN.encode() not in output
+    # The token is a simulator's, made up: it is printed so that a user can point hopsync at it.
+    assert b"15 people" in output and f"API token: {DEFAULT_TOKEN}".encode() in output
 
 
 def _first_answer(request: urllib.request.Request, wait_s: float = 15) -> bytes:
