@@ -129,6 +129,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "groups": GROUPS,
             "okta": {"rate_limit_share": args.share},
             "worker": {"processes": args.processes, "threads": args.threads},
+            "settings": {"safety": None},  # a drift bench writes a fifth of the org on purpose
         },
         okta_settings={"window_s": args.window, "limits": limits},
     )

@@ -118,17 +118,27 @@ class SmtpConfig(StrictModel):
 
 
 class SafetyConfig(StrictModel):
-    """Limits past which a run writes nothing and waits for approval ("10%" or a count)."""
+    """Limits past which a run writes nothing and waits for approval ("20%" or a count).
 
-    max_updates: str = "10%"
-    max_group_removals: str = "5%"
-    max_creates: str = "200"
+    On by default; ``settings.safety: null`` turns them off. See shared/safety.py for the bases.
+    """
+
+    max_group_removals: str = "20%"  # of one managed group's members, group by group
+    max_blanked: str = "20%"  # of the people in the run, attribute by attribute
+    max_updates: str = "50%"  # Okta profiles changed, of the people in the run
+    max_creates: str = "200"  # Okta users created
+    min_people: int = Field(default=5, ge=0)  # a share trips only past this many people too
     # Suspensions and deactivations of leavers; None: 5 people or 2% of the managed users,
     # whichever is larger (shared.safety.DEFAULT_MAX_DEACTIVATIONS).
     max_deactivations: str | None = None
 
     @field_validator(
-        "max_updates", "max_group_removals", "max_creates", "max_deactivations", mode="before"
+        "max_group_removals",
+        "max_blanked",
+        "max_updates",
+        "max_creates",
+        "max_deactivations",
+        mode="before",
     )
     @classmethod
     def _percent_or_count(cls, value: object) -> str | None:
@@ -190,7 +200,7 @@ class SettingsConfig(StrictModel):
     notify_when_unchanged: bool = False
     live_coalesce_seconds: float = Field(default=1.0, ge=0, le=300)
     live_summary_minutes: int = Field(default=15, ge=1, le=1440)
-    safety: SafetyConfig | None = None
+    safety: SafetyConfig | None = SafetyConfig()  # null turns the limits off
     leavers: LeaversConfig = LeaversConfig()
 
     @field_validator("daily_at")

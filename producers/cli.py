@@ -45,7 +45,7 @@ from producers.ops.runs import runs
 from producers.webconsole.command import console as web_console
 from shared.active_config import cli_author, service_author
 from shared.config_store import config_label
-from shared.errors import HopsyncError
+from shared.errors import ConfigError, HopsyncError
 from shared.logging import FORMAT_ENV, hide_password, json_from_env
 from shared.metrics import DEFAULT_PORTS, METRICS_PORT_ENV, serve_metrics
 from shared.models import RunMeta
@@ -76,9 +76,30 @@ def main() -> None:
 
 @main.command()
 @config_option
-def check(config_path: str | None) -> None:
-    """Validate the configuration and the environment's secrets; exit 2 listing every problem."""
+@click.option(
+    "--offline", is_flag=True, help="Check only the file and the environment (no network)."
+)
+def check(config_path: str | None, offline: bool) -> None:
+    """Prove the setup: the file and environment, then Redis, Okta and ChartHop.
+
+    Each problem is one line naming its path and what to do; exit 2 if there is any.
+    Warnings do not change the exit code.
+    """
     loaded = validate_or_exit(config_path)
+    describe_config(loaded)
+    from shared.preflight import Report, offline_findings, run_checks, summary_line
+
+    report = Report(offline_findings(loaded.config)) if offline else asyncio.run(run_checks(loaded))
+    for finding in report.findings:  # one line each, never wrapped: grep-able, copy-able
+        click.echo(f"{finding.level}: {finding.line()}", err=finding.level == "problem")
+    scope = "file and environment only (--offline)" if offline else "file, environment, services"
+    click.echo(f"checked {scope}: {summary_line(report.findings)}")
+    if report.problems:
+        sys.exit(2)
+
+
+def describe_config(loaded: LoadedConfig) -> None:
+    """What the configuration says, in a few lines."""
     config = loaded.config
     settings = config.settings
     console.print(f"{loaded.path}: OK", highlight=False)
@@ -142,6 +163,9 @@ def resync(
         wait_for_worker(stores.client, errors)
     try:
         run = asyncio.run(start_resync(loaded, stores, dry_run=dry_run))
+    except ConfigError as error:  # the configuration reads fields the org does not have
+        errors.print(f"resync not started: {error}", markup=False, highlight=False)
+        sys.exit(2)
     except HopsyncError as error:
         # The producer has marked the run failed, with this reason (see Producer.resync).
         stop(f"resync failed: {error}", UNAVAILABLE if infrastructure_line(error) else FAILED)
@@ -206,6 +230,8 @@ def print_run_started(run: RunMeta, as_json: bool) -> None:
         highlight=False,
         soft_wrap=True,
     )
+    for warning in run.warnings:
+        console.print(f"  warning: {warning}", highlight=False, markup=False)
 
 
 @main.command()

@@ -175,6 +175,9 @@ def summary_view(summary: RunSummary, view: SummaryView | None = None) -> Group:
     shown = _sample(chosen, view.per_outcome) if view.per_outcome else chosen
     shown = shown if view.limit is None else shown[: view.limit]
     parts: list[RenderableType] = [Text(headline(summary))]
+    if summary.status == "held":  # each limit that holds it, on a line of its own
+        parts += [Text(line) for line in held_lines(summary.held_by)]
+    parts += [Text(f"warning: {warning}") for warning in summary.warnings]
     if summary.groups_created:
         verb = "would create" if summary.dry_run else "created"
         parts.append(Text(f"groups {verb}: {', '.join(summary.groups_created)}"))
@@ -260,3 +263,8 @@ def print_summary_text(
     """The summary for the terminal: the headline (the run's status first) on a line of its own,
     created groups, the first ``limit`` changes (or as ``view`` says) and the words explained."""
     out.print(summary_view(summary, view or SummaryView(limit=limit)))
+
+
+def held_lines(reasons: list[str]) -> list[str]:
+    """Each safety limit that holds a run, on a line of its own."""
+    return [f"  - it {reason}" for reason in reasons]

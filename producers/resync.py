@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,7 +23,9 @@ from config.loader import LoadedConfig
 from shared.aggregator import enqueue_aggregator
 from shared.broker import HopsyncBroker
 from shared.charthop import ChartHopClient
-from shared.errors import RunStateError
+from shared.coverage import filter_warnings
+from shared.errors import ConfigError, RunStateError
+from shared.field_check import problems as field_problems
 from shared.gc_pause import paused_gc
 from shared.leavers import end_date
 from shared.lifecycle_store import LifecycleStore, deactivated_ids
@@ -39,6 +42,7 @@ from shared.models import (
 )
 from shared.okta import OktaClient
 from shared.okta_refs import attach_refs
+from shared.org_fields import read_known_fields
 from shared.rules import Rules
 from shared.runs import RunStore
 from shared.safety import PlannedTotals, deactivations_exceeded, deactivations_of, exceeded
@@ -103,6 +107,7 @@ class Producer:
         With safety limits configured, a run that would pass one is held instead: nothing is
         written (not even a missing group) until `hopsync runs approve`.
         """
+        await self.check_fields()
         run = self.new_run("resync", dry_run=dry_run, note=note)
         log.info(
             "resync started",
@@ -139,6 +144,17 @@ class Producer:
             return
         log.info("run marked failed", run_id=run_id, reason=reason)  # the caller reports it
 
+    async def check_fields(self) -> None:
+        """Refuse to start when the configuration reads fields the org does not have.
+
+        Raises ConfigError naming each one, and which list of the org's fields was used.
+        """
+        known, _ = await read_known_fields(self.charthop)
+        found = field_problems(self.rules.config, known)
+        if found:
+            where = f"configuration, fields checked against {known.source}"
+            raise ConfigError(found, source=where)
+
     async def _resync(self, run: RunMeta, *, dry_run: bool) -> RunMeta:
         started = time.perf_counter()
         # ChartHop and Okta are read at once: on real APIs the pages' latency dominates.
@@ -163,11 +179,14 @@ class Producer:
         # With safety limits the run is judged as a whole, so everyone is planned before any write;
         # without, people are planned and enqueued in chunks, and workers start at once.
         triaged: Triage | None = None
-        if self._judged() and not dry_run:
+        reasons: list[str] = []
+        if self._judged():
             triaged = triage(matched.items, self.rules)
             reasons = self._over_limits(triaged, len(people), snapshots, matched)
-            if reasons:
+            if reasons and not dry_run:
                 return self._hold(run, matched, triaged, reasons)
+        if dry_run:
+            run = self._warn(run, people, snapshots, reasons)
         group_ids = await self._create_missing(group_ids, missing, dry_run=dry_run)
         self.runs.save_groups(run.run_id, {**dict.fromkeys(missing, ""), **group_ids})
         if triaged is None:
@@ -268,18 +287,35 @@ class Producer:
         safety = self.rules.config.settings.safety
         reasons: list[str] = []
         if safety is not None:
-            memberships = sum(len(snapshot.group_names) for snapshot in snapshots)
             totals = PlannedTotals.of(triaged.planned)
-            reasons += exceeded(safety, totals, people=people, memberships=memberships)
+            reasons += exceeded(safety, totals, people=people, members=_members(snapshots))
         limit = safety.max_deactivations if safety is not None else None
         planned = deactivations_of(triaged.planned)
         too_many = deactivations_exceeded(limit, planned, managed_users(matched.items))
         return reasons + ([too_many] if too_many else [])
 
+    def _warn(
+        self,
+        run: RunMeta,
+        people: Sequence[dict[str, Any]],
+        snapshots: Sequence[OktaUserSnapshot],
+        reasons: list[str],
+    ) -> RunMeta:
+        """A dry run notes what a real one would be held by, and filters that empty or fill."""
+        warnings = [f"a real run would be held: it {reason}" for reason in reasons]
+        warnings += filter_warnings(self.rules, people, _members(snapshots))
+        if not warnings:
+            return run
+        warned = run.model_copy(update={"warnings": warnings})
+        self.runs.save_meta(warned)
+        return warned
+
     def _hold(
         self, run: RunMeta, matched: MatchResult, triaged: Triage, reasons: list[str]
     ) -> RunMeta:
-        held = run.model_copy(update={"status": "held", "note": "; ".join(reasons)})
+        held = run.model_copy(
+            update={"status": "held", "note": "; ".join(reasons), "held_by": reasons}
+        )
         # The plan is what approval would write; everyone else is decided now and kept, so that
         # the approved run still counts every person (the count is sealed only on approval).
         self.runs.save_plan(run.run_id, triaged.to_send)
@@ -313,6 +349,7 @@ class Producer:
                 "status": "running",
                 "groups_created": missing,
                 "note": f"approved; was held: {meta.note}",
+                "held_by": [],
             }
         )
         self.runs.save_meta(approved)
@@ -376,3 +413,8 @@ class Producer:
         fresh = [item.model_copy(update={"snapshot": False}) for item in items]
         self.enqueue(run, fresh)
         return run.model_copy(update={"expected": len(fresh)})
+
+
+def _members(snapshots: Sequence[OktaUserSnapshot]) -> Counter[str]:
+    """Each managed group's member count in Okta, from the snapshot."""
+    return Counter(name for snapshot in snapshots for name in snapshot.group_names)

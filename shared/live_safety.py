@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from config.settings import SafetyConfig
 from shared import constants
 from shared.models import PersonOutcome, SyncItem
-from shared.safety import PlannedTotals, allowed, deactivations_allowed, deactivations_of
+from shared.safety import PlannedTotals, ceiling, deactivations_allowed, deactivations_of
 
 WINDOW_S = 3600
 
@@ -49,7 +49,18 @@ end
 redis.call('expire', window, span + 60)
 return {}
 """
-_NAMES = {"u": "updates", "c": "creates", "r": "group removals", "d": "suspensions/deactivations"}
+_NAMES = {
+    "u": "profile updates",
+    "c": "creates",
+    "r": "group removals",
+    "d": "suspensions/deactivations",
+}
+_SETTINGS = {
+    "u": "max_updates",
+    "c": "max_creates",
+    "r": "max_group_removals",
+    "d": "max_deactivations",
+}
 
 
 class HeldItem(BaseModel):
@@ -91,8 +102,9 @@ class LiveSafety:
             part.decode() if isinstance(part, bytes) else part for part in refused
         )
         return (
-            f"live safety limit: {count} {_NAMES[str(kind)]} in the last hour, "
-            f"limit allows {limit}; approve with `hopsync runs approve RUN`"
+            f"live safety limit settings.safety.{_SETTINGS[str(kind)]}: {count} "
+            f"{_NAMES[str(kind)]} in the last hour, limit allows {limit}; "
+            "approve with `hopsync runs approve RUN`"
         )
 
     def _limits(self) -> list[int]:
@@ -114,7 +126,8 @@ class LiveSafety:
     def _limit(self, limit: str, base: int | None) -> int:
         if limit.strip().endswith("%") and base is None:
             return -1  # no resync yet: a share has nothing to be a share of
-        return allowed(limit, base or 0)
+        floor = self.safety.min_people if self.safety is not None else 0
+        return ceiling(limit, base or 0, floor)
 
     def _base(self) -> tuple[int | None, int | None, int | None]:
         found = self.client.hmget(constants.SAFETY_BASE, "people", "memberships", "managed")

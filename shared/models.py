@@ -167,6 +167,8 @@ class RunMeta(Model):
     note: str = ""
     config_version: int | None = None  # the configuration version (or draft) the run planned with
     config_draft: bool = False
+    held_by: list[str] = Field(default_factory=list)  # the safety limits a held run passed
+    warnings: list[str] = Field(default_factory=list)  # what a reader should check (dry runs)
 
 
 class RunSummary(Model):
@@ -186,6 +188,8 @@ class RunSummary(Model):
     reason: str = ""  # why a run failed, or why it is held
     config_version: int | None = None  # the configuration version (or draft) the run planned with
     config_draft: bool = False
+    held_by: list[str] = Field(default_factory=list)  # the safety limits a held run passed
+    warnings: list[str] = Field(default_factory=list)
 
     @property
     def failed_people(self) -> int:

@@ -53,6 +53,8 @@ def build_summary(
         changes=changes,
         config_version=meta.config_version,
         config_draft=meta.config_draft,
+        held_by=meta.held_by,
+        warnings=meta.warnings,
     )
 
 

@@ -202,7 +202,7 @@ def _drift(
         groups = groups[1:]
     else:
         extra = [group for group in all_groups if group not in groups]
-        groups = groups + extra[:1] if extra else groups[1:]
+        groups = [*groups, rng.choice(extra)] if extra else groups[1:]
         if not extra:
             profile = {**profile, "title": "Out Of Date Title"}
     return profile, groups

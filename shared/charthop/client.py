@@ -15,7 +15,7 @@ import structlog
 from pydantic import ValidationError
 
 from shared.charthop.counters import NO_ANSWER, ChartHopCounters
-from shared.charthop.models import PersonCount, PersonPage
+from shared.charthop.models import FieldPage, PersonCount, PersonPage
 from shared.charthop.retry import BUILDING, TOO_MANY, backoff_delay, is_retryable, parse_retry_after
 from shared.charthop.settings import ChartHopSettings
 from shared.errors import ApiError, ChartHopError, TransportError
@@ -143,6 +143,27 @@ class ChartHopClient:
             return PersonCount.model_validate(body).count
         except ValidationError:
             raise self._malformed(path, 'a count ({"count": n})', body) from None
+
+    async def list_fields(self, builtin: str = "all") -> list[str]:
+        """The code names of the org's fields, built-in and custom (``GET /v1/org/{org}/field``).
+
+        A token that may not read them gets ChartHopError with status 403: callers fall back to
+        the fields present in the people they read.
+        """
+        path = f"/v1/org/{quote(self.settings.org, safe='')}/field"
+        names: list[str] = []
+        cursor: str | None = None
+        while True:
+            params = {"builtin": builtin, "limit": "1000", **({"from": cursor} if cursor else {})}
+            body = await self._request("fields", path, params)
+            try:
+                page = FieldPage.model_validate(body)
+            except ValidationError:
+                raise self._malformed(path, 'a page of fields ({"data": [...]})', body) from None
+            names += [field.name for field in page.data]
+            if not page.next or page.next == cursor:
+                return names
+            cursor = page.next
 
     async def _request(
         self, kind: str, path: str, params: Mapping[str, str], *, missing_ok: bool = False

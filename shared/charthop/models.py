@@ -22,3 +22,21 @@ class PersonCount(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     count: StrictInt
+
+
+class OrgField(BaseModel):
+    """One field of ``GET /v1/org/{org}/field``: its id and its code name (the name Carrot uses)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str | None = None
+    name: str
+
+
+class FieldPage(BaseModel):
+    """One page of ``GET /v1/org/{org}/field``: fields and the next cursor."""
+
+    model_config = ConfigDict(extra="allow")
+
+    data: list[OrgField]
+    next: str | None = None

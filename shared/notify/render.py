@@ -49,6 +49,8 @@ def notes(summary: RunSummary) -> list[str]:
             f"`hopsync runs approve {summary.run_id}` or drop it with "
             f"`hopsync runs discard {summary.run_id}`."
         )
+        found += [f"Held: it {reason}." for reason in summary.held_by]
+    found += [f"Warning: {warning}." for warning in summary.warnings]
     if summary.status == "failed":
         found.append(f"This run failed: {summary.reason or 'see the logs'}.")
     return found

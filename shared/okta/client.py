@@ -23,7 +23,7 @@ from shared.errors import ApiError, OktaError, OktaNotFoundError, OktaServerErro
 from shared.okta.clock import OktaClock
 from shared.okta.counters import OktaCounters
 from shared.okta.headers import next_link
-from shared.okta.models import OktaClientSettings, OktaGroup, OktaUser, OktaUserRef
+from shared.okta.models import OktaClientSettings, OktaGroup, OktaUser, OktaUserRef, UserSchema
 from shared.okta.profiles import creation_profile, same_login, update_changes
 from shared.okta.ratelimit import LocalRateLimiter, RateLimiter
 from shared.okta.retry import backoff_delay
@@ -132,6 +132,19 @@ class OktaClient:
         url = self.transport.url(f"/api/v1/users/{_segment(id_or_login)}")
         answer = await self.transport.request("GET", url)
         return OktaUser.model_validate(answer.json())
+
+    async def current_user(self) -> OktaUser:
+        """The user the API token belongs to (``GET /api/v1/users/me``), a cheap check of it."""
+        url = self.transport.url("/api/v1/users/me")
+        answer = await self.transport.request("GET", url)
+        return OktaUser.model_validate(answer.json())
+
+    async def user_profile_attributes(self) -> set[str]:
+        """The attributes of the default user type's profile schema, base and custom."""
+        url = self.transport.url("/api/v1/meta/schemas/user/default")
+        answer = await self.transport.request("GET", url)
+        schema = UserSchema.model_validate(answer.json())
+        return {*schema.definitions.base.properties, *schema.definitions.custom.properties}
 
     async def find_user_by_login(self, login: str) -> OktaUser | None:
         """The user whose login is ``login`` (any case), or None.

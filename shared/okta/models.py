@@ -59,6 +59,31 @@ class OktaGroup(BaseModel):
         return self.profile.name
 
 
+class SchemaPart(BaseModel):
+    """``definitions.base`` or ``definitions.custom`` of a user schema: its attributes."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    properties: dict[str, Any] = Field(default_factory=dict)
+
+
+class SchemaDefinitions(BaseModel):
+    """A user schema's definitions: Okta's base attributes and the org's custom ones."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    base: SchemaPart = SchemaPart()
+    custom: SchemaPart = SchemaPart()
+
+
+class UserSchema(BaseModel):
+    """``GET /api/v1/meta/schemas/user/default``, read for the names of profile attributes."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    definitions: SchemaDefinitions
+
+
 class OktaClientSettings(BaseModel):
     """How to reach Okta and how hard to push it; the token stays a SecretStr so reprs hide it."""
 

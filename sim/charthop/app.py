@@ -9,6 +9,7 @@ from typing import Any, Final
 
 from aiohttp import web
 
+from sim.charthop.fields import org_fields
 from sim.charthop.query import decode_cursor, encode_cursor, parse_fields, project
 from sim.charthop.state import FakeChartHop
 
@@ -17,13 +18,15 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def create_app(state: FakeChartHop) -> web.Application:
-    """An aiohttp app serving ``state`` at ``/v2/org/{org}/person[/count|/{id}]``."""
+    """An aiohttp app serving ``state``: ``/v2/org/{org}/person[/count|/{id}]``, and the field
+    list ``/v1/org/{org}/field`` (sim/charthop/fields.py)."""
     app = web.Application(middlewares=[_gate])
     app[STATE] = state
     # /count goes before /{person_id}: routes match in the order they are added.
     app.router.add_get("/v2/org/{org}/person", _list_people, name="list")
     app.router.add_get("/v2/org/{org}/person/count", _count_people, name="count")
     app.router.add_get("/v2/org/{org}/person/{person_id}", _get_person, name="get")
+    app.router.add_get("/v1/org/{org}/field", _list_fields, name="fields")
     return app
 
 
@@ -77,6 +80,24 @@ async def _list_people(request: web.Request) -> web.Response:
         if offset + limit < len(matches):
             body["next"] = encode_cursor(offset + limit)
         return _json(body)
+
+
+async def _list_fields(request: web.Request) -> web.Response:
+    state = request.app[STATE]
+    if state.fields_forbidden:
+        return _error(403, "this token may not read the org's fields")
+    try:
+        limit = _limit(request, state)
+        offset = decode_cursor(request.query["from"]) if "from" in request.query else 0
+        with state.lock:
+            people = [*state.people.values(), *state.departed.values()]
+            fields = org_fields(people, request.query.get("builtin", "custom"))
+    except ValueError as exc:
+        return _error(400, str(exc))
+    body: dict[str, Any] = {"data": fields[offset : offset + limit]}
+    if offset + limit < len(fields):
+        body["next"] = encode_cursor(offset + limit)
+    return _json(body)
 
 
 async def _count_people(request: web.Request) -> web.Response:

@@ -32,7 +32,8 @@ class FakeChartHop:
 
     Knobs (set them any time): ``building_next`` / ``throttle_next`` / ``fail_next`` answer the next
     N requests with 202 / 429 / ``fail_status``; ``retry_after`` is sent with 429s when set;
-    ``latency_s`` delays every answer; ``query_filter`` replaces the simple ``q`` filter.
+    ``latency_s`` delays every answer; ``query_filter`` replaces the simple ``q`` filter;
+    ``fields_forbidden`` answers the field list 403.
     """
 
     def __init__(
@@ -61,6 +62,7 @@ class FakeChartHop:
         self.fail_next = 0
         self.fail_status = 503
         self.latency_s = 0.0
+        self.fields_forbidden = False  # answer the field list 403, as for a token without access
         self.default_page_size = 100
         self.max_page_size = 1000
         self.requests = 0

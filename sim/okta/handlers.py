@@ -16,7 +16,13 @@ from sim.okta.directory import GroupRecord, UserRecord, not_found
 from sim.okta.paging import page_limit, paginate
 from sim.okta.schema import validation_failed
 from sim.okta.search import Predicate, parse_filter, parse_search
-from sim.okta.serialize import activation_json, group_json, user_json
+from sim.okta.serialize import (
+    activation_json,
+    group_json,
+    owner_json,
+    user_json,
+    user_schema_json,
+)
 from sim.okta.state import FakeOkta
 
 STATE: Final = web.AppKey("fake_okta", FakeOkta)
@@ -150,6 +156,8 @@ async def get_user(request: web.Request) -> web.Response:
     """GET /api/v1/users/{id} (id or login)."""
     state = _state(request)
     key = request.match_info["id"]
+    if key == "me":  # the user the API token belongs to
+        return answer(owner_json(state.settings.token_owner, origin(request)))
     if "/" in key:  # Okta cannot route an encoded "/" in a login: only ids work for those
         raise not_found("User", key)
     with state.lock:
@@ -282,6 +290,17 @@ async def remove_member(request: web.Request) -> web.Response:
     return no_content()
 
 
+async def get_user_schema(request: web.Request) -> web.Response:
+    """GET /api/v1/meta/schemas/user/{schemaId}: only the default user type's schema."""
+    state = _state(request)
+    schema_id = request.match_info["schemaId"]
+    if schema_id != "default":
+        raise not_found("UserSchema", schema_id)
+    with state.lock:
+        custom = sorted(state.directory.custom_attributes)
+    return answer(user_schema_json(custom, origin(request)))
+
+
 def add_routes(app: web.Application) -> None:
     """Register every endpoint of the fake on ``app``."""
     app.router.add_get("/api/v1/users", list_users)
@@ -298,6 +317,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/v1/groups/{groupId}/users", list_members)
     app.router.add_put("/api/v1/groups/{groupId}/users/{userId}", add_member)
     app.router.add_delete("/api/v1/groups/{groupId}/users/{userId}", remove_member)
+    app.router.add_get("/api/v1/meta/schemas/user/{schemaId}", get_user_schema)
 
 
 def _seq(record: UserRecord | GroupRecord) -> int:

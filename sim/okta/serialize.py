@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import secrets
 from datetime import UTC, datetime
 from typing import Any
 
 from shared.errors import OktaError
 from sim.okta.directory import GroupRecord, UserRecord
+from sim.okta.schema import BASE_ATTRIBUTES
 
 DEFAULT_USER_TYPE = "oty1defaultusertype"
 
@@ -40,6 +42,58 @@ def user_json(user: UserRecord, origin: str) -> dict[str, Any]:
         "profile": dict(user.profile),
         "credentials": {"provider": {"type": "OKTA", "name": "OKTA"}},
         "_links": {"self": {"href": f"{origin}/api/v1/users/{user.id}"}},
+    }
+
+
+def owner_json(profile: dict[str, str], origin: str) -> dict[str, Any]:
+    """The admin an API token belongs to, as GET /api/v1/users/me returns it."""
+    owner_id = "00u" + hashlib.sha256(profile["login"].encode()).hexdigest()[:17]
+    return {
+        "id": owner_id,
+        "status": "ACTIVE",
+        "created": _format(0.0),
+        "activated": _format(0.0),
+        "statusChanged": _format(0.0),
+        "lastLogin": None,
+        "lastUpdated": _format(0.0),
+        "passwordChanged": None,
+        "type": {"id": DEFAULT_USER_TYPE},
+        "profile": dict(profile),
+        "credentials": {"provider": {"type": "OKTA", "name": "OKTA"}},
+        "_links": {"self": {"href": f"{origin}/api/v1/users/{owner_id}"}},
+    }
+
+
+def user_schema_json(custom: list[str], origin: str) -> dict[str, Any]:
+    """The default user schema: Okta's base attributes and the org's custom ones."""
+
+    def attribute(name: str) -> dict[str, Any]:
+        return {"title": name, "type": "string", "mutability": "READ_WRITE", "scope": "NONE"}
+
+    return {
+        "id": f"{origin}/meta/schemas/user/default",
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "name": "user",
+        "title": "User",
+        "type": "object",
+        "definitions": {
+            "base": {
+                "id": "#base",
+                "type": "object",
+                "properties": {name: attribute(name) for name in sorted(BASE_ATTRIBUTES)},
+                "required": ["login", "email"],
+            },
+            "custom": {
+                "id": "#custom",
+                "type": "object",
+                "properties": {name: attribute(name) for name in custom},
+                "required": [],
+            },
+        },
+        "properties": {
+            "profile": {"allOf": [{"$ref": "#/definitions/custom"}, {"$ref": "#/definitions/base"}]}
+        },
+        "_links": {"self": {"href": f"{origin}/api/v1/meta/schemas/user/default"}},
     }
 
 

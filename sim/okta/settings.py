@@ -31,6 +31,15 @@ class FakeOktaSettings(BaseModel):
     members_page_default: int = Field(default=1000, ge=1)
     groups_page_default: int = Field(default=10000, ge=1)
     seed: int = 0
+    # The admin the API token belongs to (GET /api/v1/users/me); kept out of the directory.
+    token_owner: dict[str, str] = Field(
+        default_factory=lambda: {
+            "login": "hopsync-service@acme.example",
+            "email": "hopsync-service@acme.example",
+            "firstName": "Hopsync",
+            "lastName": "Service",
+        }
+    )
 
     def limit_for(self, bucket: str) -> int:
         """The per-window limit of ``bucket`` (the "other" bucket's when not configured)."""

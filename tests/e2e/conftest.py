@@ -16,6 +16,9 @@ from sim.harness import Simulation, WorkerFleet, start_simulation
 from tests.contract.validator import ContractRecorder
 
 World = Callable[..., Simulation]
+# For tests that deliberately change far more than a day would (create a whole org into an empty
+# Okta, drift a third of it) or that test the path without limits: safety limits off, explicitly.
+NO_LIMITS: dict[str, Any] = {"settings": {"safety": None}}
 fleets: list[WorkerFleet] = []  # the worker fleets of the running test, newest last
 
 

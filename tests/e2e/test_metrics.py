@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import World, fleets, resync
+from tests.e2e.conftest import NO_LIMITS, World, fleets, resync
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +36,7 @@ def value(text: str, name: str, **labels: str) -> float:
 
 
 def test_after_a_run_the_metrics_count_messages_okta_calls_and_the_run(world: World) -> None:
-    sim = world(people=200, existing=0.5, drifted=0.3)
+    sim = world(people=200, existing=0.5, drifted=0.3, config=NO_LIMITS)
     summary = resync(sim)
     time.sleep(6)  # the budget gauge is read every few seconds
     text = scrape(fleets[-1].metrics_port)

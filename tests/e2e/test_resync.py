@@ -12,14 +12,21 @@ from redis import Redis
 
 from shared.deadletters import DeadLetterStore
 from sim.okta.buckets import BUCKET_LIMITS
-from tests.e2e.conftest import World, assert_in_sync, desired_state, okta_state, resync
+from tests.e2e.conftest import (
+    NO_LIMITS,
+    World,
+    assert_in_sync,
+    desired_state,
+    okta_state,
+    resync,
+)
 
 pytestmark = pytest.mark.slow
 PEOPLE = 500
 
 
 def test_from_an_empty_okta_everyone_is_created_with_the_right_groups(world: World) -> None:
-    sim = world(people=PEOPLE, existing=0.0, missing_groups=5)
+    sim = world(people=PEOPLE, existing=0.0, missing_groups=5, config=NO_LIMITS)
     summary = resync(sim)
     desired = desired_state(sim)
     deferred = summary.counts["deferred"]
@@ -58,7 +65,7 @@ def test_drifted_fields_and_memberships_get_exactly_the_expected_diffs(world: Wo
 
 
 def test_a_dry_run_writes_nothing_and_plans_what_the_real_run_does(world: World) -> None:
-    sim = world(people=PEOPLE, existing=0.5, drifted=0.3)
+    sim = world(people=PEOPLE, existing=0.5, drifted=0.3, config=NO_LIMITS)
     dry = resync(sim, "--dry-run")
     assert dry.dry_run is True
     assert sim.okta.counters().writes == 0
@@ -81,7 +88,7 @@ def test_a_dry_run_writes_nothing_and_plans_what_the_real_run_does(world: World)
 
 
 def test_future_hires_wait_for_their_start_date_by_default(world: World) -> None:
-    sim = world(people=PEOPLE, existing=0.0, future_start_share=0.05)
+    sim = world(people=PEOPLE, existing=0.0, future_start_share=0.05, config=NO_LIMITS)
     rules = sim.rules()
     future = {
         rules.match_value(p) for p in sim.charthop.people.values() if rules.starts_in_future(p)
@@ -97,7 +104,7 @@ def test_future_hires_are_created_staged_when_new_hires_sync_early(world: World)
         people=PEOPLE,
         existing=0.0,
         future_start_share=0.05,
-        config={"settings": {"sync_new_hires": True}},
+        config={"settings": {"sync_new_hires": True, "safety": None}},
     )
     rules = sim.rules()
     future = {
@@ -111,7 +118,7 @@ def test_future_hires_are_created_staged_when_new_hires_sync_early(world: World)
 
 
 def test_a_blank_location_is_remote_in_fields_and_groups(world: World) -> None:
-    sim = world(people=PEOPLE, existing=0.0)
+    sim = world(people=PEOPLE, existing=0.0, config=NO_LIMITS)
     rules = sim.rules()
     blank = {
         rules.match_value(p)
@@ -167,7 +174,7 @@ def test_a_message_that_fails_for_good_is_dead_lettered_counted_and_the_run_comp
         people=PEOPLE,
         existing=0.0,
         okta_middlewares=[refuse_victim],
-        config={"okta": {"max_retries": 1}},
+        config={"okta": {"max_retries": 1}, **NO_LIMITS},
     )
     victim = sorted(sim.charthop.people)[3]
     victim_login.append(sim.charthop.people[victim]["contact"]["workEmail"])
@@ -200,6 +207,7 @@ def test_under_a_spent_window_people_park_and_every_bucket_keeps_its_full_budget
         existing=1.0,
         drifted=0.4,
         missing_groups=0,
+        config=NO_LIMITS,
         okta_settings={"window_s": 1.0, "limits": {**BUCKET_LIMITS, **limits}},
     )
     drifted = set(sim.seed_report.drifted_keys)
@@ -218,7 +226,7 @@ def test_a_run_streamed_in_small_chunks_ends_as_a_run_planned_at_once(
     import producers.resync
     from shared.broker import HopsyncBroker
 
-    sim = world(people=200, existing=0.9, drifted=0.3, missing_groups=0)
+    sim = world(people=200, existing=0.9, drifted=0.3, missing_groups=0, config=NO_LIMITS)
     batches: list[int] = []
     enqueue_many = HopsyncBroker.enqueue_many
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from producers.approval import approve, discard
@@ -13,7 +14,7 @@ from producers.console import wait_for_summary
 from shared.models import RunSummary
 from shared.runs import RunStore
 from sim.harness import Simulation
-from tests.e2e.conftest import World, okta_state
+from tests.e2e.conftest import World, fleets, okta_state
 
 pytestmark = pytest.mark.slow
 SAFETY = {
@@ -55,7 +56,8 @@ def test_a_run_past_a_limit_is_held_with_its_plan_and_writes_nothing(world: Worl
     assert sim.okta.counters().writes == 0  # not even the missing group
     meta = store(sim).meta(held.run_id)
     assert meta.status == "held"
-    assert "updates planned, limit 5% allows 10" in meta.note
+    assert "settings.safety.max_updates allows 10 (5%)" in meta.note
+    assert meta.held_by and all("settings.safety." in reason for reason in meta.held_by)
 
 
 def test_an_approved_run_keeps_every_person_and_reads_only_what_its_writes_need(
@@ -123,11 +125,24 @@ def test_live_sync_holds_people_past_the_hourly_limit_until_the_run_is_approved(
         missing_groups=0,
         config={
             "settings": {
-                "safety": {"max_updates": "3", "max_creates": "3", "max_group_removals": "100%"}
+                "safety": {
+                    "max_updates": "3",
+                    "max_creates": "3",
+                    "max_group_removals": "100%",
+                    "max_blanked": "100%",
+                }
             }
         },
     )
-    drifted = sorted(sim.seed_report.drifted_keys)[:6]
+    okta = okta_state(sim)
+
+    def profile_drifted(key: str) -> bool:  # max_updates counts profile changes, not groups
+        login = sim.charthop.people[key]["contact"]["workEmail"].casefold()
+        profile = okta[login][0]
+        return profile.get("title") == "Out Of Date Title" or profile.get("city") == "Atlantis"
+
+    drifted = sorted(filter(profile_drifted, sim.seed_report.drifted_keys))[:6]
+    assert len(drifted) == 6
     runs = store(sim)
 
     async def live(run_items: list[SyncItem]) -> str:
@@ -162,3 +177,38 @@ def test_live_sync_holds_people_past_the_hourly_limit_until_the_run_is_approved(
     assert replay.kind == "replay"
     assert wait_for_summary(runs, replay.run_id, timeout_s=60).counts["updated"] == 3
     assert sim.okta.counters().writes > writes
+
+
+def test_a_filter_that_would_empty_a_group_is_held_by_default_then_applied_when_approved(
+    world: World,
+) -> None:
+    sim = world(people=150, existing=1.0, drifted=0.0, missing_groups=0)
+    engineers = {
+        login for login, (_, groups, _) in okta_state(sim).items() if "Engineering" in groups
+    }
+    assert len(engineers) > 20
+    config = sim.config
+    config["groups"][0] = {"name": "Engineering", "query": "department:engineerng"}  # a typo
+    sim.config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    fleets[-1].stop()  # the workers plan with the configuration they started with
+    fleets[-1].start()
+    result = CliRunner().invoke(main, ["resync"], env=sim.env, catch_exceptions=False)
+    assert result.exit_code == 3, result.output
+    text = " ".join(result.output.split())  # lines wrap at the terminal's width
+    assert "HELD by safety limits" in text
+    assert (
+        f"- it would remove {len(engineers)} of {len(engineers)} members from group "
+        "'Engineering'; settings.safety.max_group_removals allows" in text
+    )
+    run_id = store(sim).recent(1)[0].run_id
+    assert sim.okta.counters().writes == 0
+    shown = CliRunner().invoke(main, ["runs", "show", run_id], env=sim.env)
+    assert shown.exit_code == 3
+    shown_text = " ".join(shown.output.split())
+    assert "group 'Engineering'" in shown_text and "HELD" in shown_text
+    approved = CliRunner().invoke(approve, [run_id], env=sim.env, catch_exceptions=False)
+    assert approved.exit_code == 0, approved.output
+    done = wait_for_summary(store(sim), run_id, timeout_s=60)
+    assert done.status == "completed"
+    assert sim.okta.counters().writes == len(engineers)
+    assert not any("Engineering" in groups for _, groups, _ in okta_state(sim).values())

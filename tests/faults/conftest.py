@@ -27,10 +27,10 @@ from producers.cli import main
 from producers.console import wait_for_summary
 from shared.models import RunMeta, RunSummary
 from shared.runs import RunStore
-from sim.harness import Simulation, WorkerFleet, start_simulation
+from sim.harness import Simulation, WorkerFleet, merge_config, start_simulation
 from sim.okta.buckets import BUCKET_LIMITS
 from tests.contract.validator import ContractRecorder
-from tests.e2e.conftest import assert_in_sync, desired_state, okta_state
+from tests.e2e.conftest import NO_LIMITS, assert_in_sync, desired_state, okta_state
 from tests.faults.redis_server import RedisServer, redis_server_binary
 
 FAST_LIMITS = {bucket: limit * 10 for bucket, limit in BUCKET_LIMITS.items()}
@@ -155,6 +155,8 @@ def arena(tmp_path: Path, redis_url: str) -> Iterator[Build]:
         recorder = ContractRecorder()
         middlewares = [recorder.middleware, *options.pop("okta_middlewares", ())]
         okta_settings = {"limits": FAST_LIMITS, **options.pop("okta_settings", {})}
+        # Fault runs drift half the org on purpose, to have writes to disturb: no safety limits.
+        options["config"] = merge_config(NO_LIMITS, options.get("config") or {})
         sim = start_simulation(
             tmp_path / f"world{len(built)}",
             redis_url,

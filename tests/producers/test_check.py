@@ -1,0 +1,188 @@
+"""`hopsync check` proves the setup: Redis, Okta's token and schema, ChartHop's token and fields.
+
+Against the simulators: each broken piece gives one clear problem line and exit 2; warnings keep
+exit 0; `--offline` reads only the file and the environment, with no network at all.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+import yaml
+from click.testing import CliRunner, Result
+
+from producers.cli import main
+from shared.runs import RunStore
+from sim.harness import Simulation, free_port, start_simulation
+from tests.contract.validator import ContractRecorder
+
+
+@pytest.fixture
+def sim(tmp_path: Path, redis_url: str) -> Iterator[Simulation]:
+    recorder = ContractRecorder()  # every call check makes is validated against Okta's spec
+    simulation = start_simulation(
+        tmp_path,
+        redis_url,
+        people=60,
+        existing=1.0,
+        drifted=0.0,
+        okta_middlewares=[recorder.middleware],
+    )
+    yield simulation
+    simulation.close()
+    recorder.assert_clean()
+
+
+def check(sim: Simulation, *args: str, **env: str) -> Result:
+    return CliRunner().invoke(main, ["check", *args], env={**sim.env, **env})
+
+
+def rewrite(sim: Simulation, **changes: Any) -> None:
+    config = {**sim.config, **changes}
+    sim.config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+
+
+def problem_lines(result: Result) -> list[str]:
+    return [line for line in result.output.splitlines() if line.startswith("problem: ")]
+
+
+def test_a_working_setup_passes_and_says_whose_okta_token_it_is(sim: Simulation) -> None:
+    result = check(sim)
+    assert result.exit_code == 0, result.output
+    assert "it is hopsync-service@acme.example's" in result.output
+    assert "ok: env.REDIS_URL: Redis at" in result.output
+    assert "fields checked against ChartHop's field list" in result.output
+    assert "all 7 attributes exist in Okta's user schema" in result.output
+    assert result.output.rstrip().endswith("0 problem(s), 0 warning(s)")
+
+
+def test_a_wrong_okta_token_is_one_clear_problem(sim: Simulation) -> None:
+    result = check(sim, OKTA_API_TOKEN="not-the-token")
+    assert result.exit_code == 2, result.output
+    [line] = problem_lines(result)
+    assert line.startswith("problem: env.OKTA_API_TOKEN: Okta at ")
+    assert "refused the token (401 E0000011); create an API token" in line
+    assert "not-the-token" not in result.output
+
+
+def test_a_wrong_charthop_token_is_one_clear_problem(sim: Simulation) -> None:
+    result = check(sim, CHARTHOP_API_TOKEN="not-the-token")
+    assert result.exit_code == 2, result.output
+    [line] = problem_lines(result)
+    assert line.startswith("problem: env.CHARTHOP_API_TOKEN: ChartHop at ")
+    assert "refused the token (401); create an app token" in line
+
+
+def test_an_unreachable_redis_is_one_clear_problem(sim: Simulation) -> None:
+    result = check(sim, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+    assert result.exit_code == 2, result.output
+    [line] = problem_lines(result)
+    assert line.startswith("problem: env.REDIS_URL: Redis at redis://127.0.0.1:")
+    assert "does not answer" in line and "start Redis or set REDIS_URL" in line
+
+
+def test_a_mapped_attribute_missing_from_okta_is_one_clear_problem(sim: Simulation) -> None:
+    rewrite(sim, profile_fields={**sim.config["profile_fields"], "costCentre": "department.name"})
+    result = check(sim)
+    assert result.exit_code == 2, result.output
+    assert problem_lines(result) == [
+        "problem: profile_fields.costCentre: Okta's user schema has no attribute 'costCentre' "
+        "(did you mean 'costCenter'?); add it in Okta's Profile Editor or fix the name"
+    ]
+
+
+def test_an_app_group_of_a_managed_name_is_a_warning_not_a_failure(sim: Simulation) -> None:
+    sim.okta.add_group("Engineering", type="APP_GROUP")
+    result = check(sim)
+    assert result.exit_code == 0, result.output
+    assert "warning: groups[0].name: an APP_GROUP named 'Engineering' also exists" in result.output
+    assert result.output.rstrip().endswith("0 problem(s), 1 warning(s)")
+
+
+def test_an_unknown_field_fails_the_check_with_a_suggestion_and_a_caret(sim: Simulation) -> None:
+    groups = [{"name": "Engineering", "query": "departmnt:engineering"}]
+    rewrite(sim, groups=groups)
+    result = check(sim)
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    at = lines.index(
+        "problem: groups[0].query: unknown field 'departmnt' (did you mean 'department'?)"
+    )
+    assert lines[at + 1 : at + 3] == ["  departmnt:engineering", "  ^"]
+
+
+def test_a_filter_that_selects_nobody_for_a_group_with_members_is_a_warning(
+    sim: Simulation,
+) -> None:
+    groups = [*sim.config["groups"]]
+    groups[0] = {"name": "Engineering", "query": "department:engineerng"}  # a typo in the value
+    rewrite(sim, groups=groups)
+    result = check(sim)
+    assert result.exit_code == 0, result.output
+    assert "warning: groups: groups[0].query selects nobody of 60 people" in result.output
+
+
+def test_offline_checks_the_file_and_environment_without_any_network(
+    sim: Simulation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_network(*_: object) -> None:
+        raise OSError("the network is off in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    result = check(sim, "--offline")
+    assert result.exit_code == 0, result.output
+    assert "file and environment only (--offline): 0 problem(s)" in result.output
+    online = check(sim)
+    assert online.exit_code == 2  # the same setup, checked online with no network, fails
+
+
+def test_offline_still_rejects_a_bare_and_naming_the_carrot_operators(sim: Simulation) -> None:
+    groups = [{"name": "Engineering", "query": "department:engineering AND is:manager"}]
+    rewrite(sim, groups=groups)
+    result = check(sim, "--offline")
+    assert result.exit_code == 2
+    assert "groups[0].query: expected '&&' (Carrot writes AND, OR, NOT as &&, ||, !)" in (
+        result.output
+    )
+
+
+def test_turning_safety_limits_off_is_a_warning(sim: Simulation) -> None:
+    rewrite(sim, settings={**sim.config["settings"], "safety": None})
+    result = check(sim, "--offline")
+    assert result.exit_code == 0
+    assert "warning: settings.safety: is null: safety limits are off" in result.output
+
+
+def test_a_run_whose_configuration_reads_an_unknown_field_does_not_start(
+    sim: Simulation,
+) -> None:
+    rewrite(sim, groups=[{"name": "Engineering", "query": "departmnt:engineering"}])
+    result = CliRunner().invoke(main, ["resync"], env=sim.env)
+    assert result.exit_code == 2, result.output
+    assert "resync not started" in result.output
+    assert "groups[0].query: unknown field 'departmnt' (did you mean 'department'?)" in (
+        result.output
+    )
+    assert "fields checked against ChartHop's field list" in result.output
+    assert RunStore(redis.Redis.from_url(sim.redis_url)).recent() == []
+    assert sim.okta.counters().writes == 0
+
+
+def test_without_the_field_list_fields_are_checked_against_the_people_read(
+    sim: Simulation,
+) -> None:
+    sim.charthop.fields_forbidden = True
+    rewrite(sim, groups=[{"name": "Engineering", "query": "departmnt:engineering"}])
+    result = check(sim)
+    assert result.exit_code == 2, result.output
+    assert (
+        "fields checked against the fields present in the 60 people read; "
+        "ChartHop's field list answered 403"
+    ) in result.output
+    assert "problem: groups[0].query: unknown field 'departmnt'" in result.output
