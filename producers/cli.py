@@ -102,7 +102,7 @@ def describe_config(loaded: LoadedConfig) -> None:
     """What the configuration says, in a few lines."""
     config = loaded.config
     settings = config.settings
-    console.print(f"{loaded.path}: OK", highlight=False)
+    console.print(f"{loaded.path}: the file and the environment are valid", highlight=False)
     console.print(
         f"  ChartHop org {config.charthop.org} at {config.charthop.base_url}", highlight=False
     )

@@ -24,6 +24,7 @@ import difflib
 import json
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
@@ -177,12 +178,19 @@ async def check_okta(
         ok("env.OKTA_API_TOKEN", f"Okta at {config.okta.url} accepts the token; it is {who}'s")
     ]
     try:
+        await _first_user_page(client)  # proves users can be listed, at the cost of one call
         found += _scopes(loaded)
         found += _schema(config, await client.user_profile_attributes())
         group_findings, members = await _groups(config, client)
     except ApiError as error:
         return [*found, _okta_refused(loaded, error)], Counter()
     return found + group_findings, members
+
+
+async def _first_user_page(client: OktaClient) -> None:
+    pages = client.list_user_pages(limit=1)
+    async with aclosing(pages):
+        await anext(pages, None)
 
 
 def _okta_refused(loaded: LoadedConfig, error: ApiError) -> Finding:
@@ -212,8 +220,8 @@ def _scopes(loaded: LoadedConfig) -> list[Finding]:
         return [
             ok(
                 "env.OKTA_API_TOKEN",
-                "users and groups can be read; an API token writes with its admin's roles, so "
-                "that admin must be a Super or Org Admin, or a Group Admin of the managed groups",
+                "users and groups can be listed; an API token writes with its admin's roles, "
+                "so that admin must be a Super or Org Admin, or a Group Admin of the groups",
             )
         ]
     scopes = _jwt_scopes(loaded.okta_token().get_secret_value())

@@ -138,6 +138,7 @@ def test_conflicts_and_unmatched_people_are_reported_and_skipped(world: World) -
     sim = world(
         people=PEOPLE,
         existing=0.5,
+        drifted=0.0,  # the test is about who is skipped; drift would only trip safety limits
         no_email_share=0.02,
         config={"settings": {"create_profiles": False}},
     )

@@ -212,3 +212,21 @@ def test_a_filter_that_would_empty_a_group_is_held_by_default_then_applied_when_
     assert done.status == "completed"
     assert sim.okta.counters().writes == len(engineers)
     assert not any("Engineering" in groups for _, groups, _ in okta_state(sim).values())
+
+
+def test_a_dry_run_warns_of_a_filter_that_selects_nobody_and_of_the_hold_ahead(
+    world: World,
+) -> None:
+    sim = world(people=150, existing=1.0, drifted=0.0, missing_groups=0)
+    config = sim.config
+    config["groups"][0] = {"name": "Engineering", "query": "department:engineerng"}
+    sim.config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["resync", "--dry-run", "--wait"], env=sim.env, catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())  # the table wraps at the terminal's width
+    assert "warning: a real run would be held: it would remove" in text
+    assert "members from group 'Engineering'" in text
+    assert "warning: groups[0].query selects nobody of 150 people" in text
+    assert sim.okta.counters().writes == 0

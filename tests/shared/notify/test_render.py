@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 from typing import Any
 
 from shared.notify import chat_payload, email_message, slack_escape, subject
@@ -42,6 +44,28 @@ def test_a_held_run_says_how_to_approve_or_discard_it() -> None:
     plain, _ = bodies(summary)
     assert subject(summary).startswith("[hopsync] HELD resync resync-1")
     assert "hopsync runs approve resync-1" in plain and "hopsync runs discard resync-1" in plain
+
+
+def test_a_held_run_names_each_limit_and_what_tripped_it_in_email_and_chat() -> None:
+    reason = (
+        "would remove 147 of 147 members from group 'Engineering'; "
+        "settings.safety.max_group_removals allows 30 (20%)"
+    )
+    summary = run_summary([outcome(1)], status="held", held_by=[reason])
+    plain, rich = bodies(summary)
+    assert f"Held: it {reason}." in plain
+    assert html.escape(f"Held: it {reason}.") in rich
+    assert "HELD resync resync-1" in plain and "would make 1 Okta write(s)" in plain
+    chat = json.dumps(chat_payload(summary))
+    assert "group 'Engineering'" in chat and "max_group_removals" in chat
+
+
+def test_a_dry_runs_warnings_are_in_email_and_chat() -> None:
+    warning = "groups[0].query selects nobody of 300 people"
+    summary = run_summary([outcome(1)], dry_run=True, warnings=[warning])
+    plain, _ = bodies(summary)
+    assert f"Warning: {warning}." in plain
+    assert warning in json.dumps(chat_payload(summary))
 
 
 def test_both_bodies_carry_the_counts_the_first_changes_and_how_to_see_the_rest() -> None:
