@@ -42,6 +42,7 @@ from shared.okta import OktaClient
 from shared.okta.models import OktaClientSettings
 from shared.okta.ratelimit import LocalRateLimiter
 from shared.org_fields import read_known_fields
+from shared.redis_client import connect_async_redis
 from shared.rules import Rules
 
 Level = Literal["ok", "warning", "problem"]
@@ -119,12 +120,10 @@ def shown_url(url: str) -> str:
 
 async def check_redis(url: str) -> list[Finding]:
     """Redis answers a PING at ``url``."""
-    client = aioredis.Redis.from_url(
-        url, socket_connect_timeout=REDIS_TIMEOUT_S, socket_timeout=REDIS_TIMEOUT_S
-    )
+    client = connect_async_redis(url, retries=0)  # a check reports, it does not wait
     try:
-        await client.ping()
-    except (aioredis.RedisError, OSError) as error:
+        await asyncio.wait_for(client.ping(), REDIS_TIMEOUT_S)
+    except (aioredis.RedisError, OSError, TimeoutError) as error:
         return [
             problem(
                 "env.REDIS_URL",

@@ -55,7 +55,7 @@ def test_a_held_run_names_each_limit_and_what_tripped_it_in_email_and_chat() -> 
     plain, rich = bodies(summary)
     assert f"Held: it {reason}." in plain
     assert html.escape(f"Held: it {reason}.") in rich
-    assert "HELD resync resync-1" in plain and "would make 1 Okta write(s)" in plain
+    assert "HELD by safety limits: resync resync-1" in plain and "nothing was written" in plain
     chat = json.dumps(chat_payload(summary))
     assert "group 'Engineering'" in chat and "max_group_removals" in chat
 
