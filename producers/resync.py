@@ -107,6 +107,7 @@ class Producer:
         With safety limits configured, a run that would pass one is held instead: nothing is
         written (not even a missing group) until `hopsync runs approve`.
         """
+        self.runs.client.ping()  # Redis first: without it no run starts, whatever the fields
         await self.check_fields()
         run = self.new_run("resync", dry_run=dry_run, note=note)
         log.info(
