@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
@@ -187,7 +188,7 @@ def test_a_filter_that_would_empty_a_group_is_held_by_default_then_applied_when_
         login for login, (_, groups, _) in okta_state(sim).items() if "Engineering" in groups
     }
     assert len(engineers) > 20
-    config = sim.config
+    config = copy.deepcopy(sim.config)  # sim.config shares lists with DEFAULT_CONFIG
     config["groups"][0] = {"name": "Engineering", "query": "department:engineerng"}  # a typo
     sim.config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     fleets[-1].stop()  # the workers plan with the configuration they started with
@@ -218,7 +219,7 @@ def test_a_dry_run_warns_of_a_filter_that_selects_nobody_and_of_the_hold_ahead(
     world: World,
 ) -> None:
     sim = world(people=150, existing=1.0, drifted=0.0, missing_groups=0)
-    config = sim.config
+    config = copy.deepcopy(sim.config)  # sim.config shares lists with DEFAULT_CONFIG
     config["groups"][0] = {"name": "Engineering", "query": "department:engineerng"}
     sim.config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     result = CliRunner().invoke(
