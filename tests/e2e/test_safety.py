@@ -15,7 +15,7 @@ from producers.console import wait_for_summary
 from shared.models import RunSummary
 from shared.runs import RunStore
 from sim.harness import Simulation
-from tests.e2e.conftest import World, fleets, okta_state
+from tests.e2e.conftest import World, okta_state
 
 pytestmark = pytest.mark.slow
 SAFETY = {
@@ -191,8 +191,8 @@ def test_a_filter_that_would_empty_a_group_is_held_by_default_then_applied_when_
     config = copy.deepcopy(sim.config)  # sim.config shares lists with DEFAULT_CONFIG
     config["groups"][0] = {"name": "Engineering", "query": "department:engineerng"}  # a typo
     sim.config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    fleets[-1].stop()  # the workers plan with the configuration they started with
-    fleets[-1].start()
+    applied = CliRunner().invoke(main, ["config", "apply", str(sim.config_path)], env=sim.env)
+    assert applied.exit_code == 0, applied.output  # the file alone cannot tell it empties a group
     result = CliRunner().invoke(main, ["resync"], env=sim.env, catch_exceptions=False)
     assert result.exit_code == 3, result.output
     text = " ".join(result.output.split())  # lines wrap at the terminal's width
