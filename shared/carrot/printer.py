@@ -74,11 +74,31 @@ def _match_left(node: n.Node) -> str:
     # before ':', and 'x:' before ':' would read as a match on ':': each needs parentheses.
     text = _wrap(node, EQUALITY)
     needs_group = (
-        (isinstance(node, n.Unary) and node.op == "!")
+        _ends_in_not(node)
         or isinstance(node, n.HasNoValue)
         or _ENDS_WITH_IS.search(text) is not None
     )
     return f"({text})" if needs_group else text
+
+
+def _ends_in_not(node: n.Node) -> bool:
+    """Whether the node's text ends in an unparenthesised ``!operand``.
+
+    A match or comparison written right after it would be read as negated as a whole (as
+    ChartHop's ``!department:sales`` is), so such a left side needs parentheses.
+    """
+    current: n.Node = node
+    while True:
+        if isinstance(current, n.Unary):
+            if current.op == "!":
+                return True
+            if precedence(current.operand) < PREFIX:
+                return False
+            current = current.operand
+        elif isinstance(current, n.Binary) and precedence(current.right) >= INFIX[current.op] + 1:
+            current = current.right
+        else:
+            return False
 
 
 def _alternative(text: str) -> str:
@@ -112,7 +132,7 @@ def _expr(node: n.Tree) -> str:
         case n.Binary(op=op, left=left, right=right):
             prec = INFIX[op]
             left_text = _wrap(left, prec)
-            if prec in (EQUALITY, COMPARE) and isinstance(left, n.Unary) and left.op == "!":
+            if prec in (EQUALITY, COMPARE) and _ends_in_not(left):
                 left_text = f"({left_text})"  # '!a = b' would negate the whole comparison
             return f"{left_text} {op} {_wrap(right, prec + 1)}"
         case n.Match(left=left, alternatives=alternatives):

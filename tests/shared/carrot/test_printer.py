@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shared.carrot import nodes as n
+from shared.carrot.parser import parse
 from shared.carrot.printer import quote, to_text
 from shared.carrot.templates import parse_template
 from tests.shared.carrot.support import canonical
@@ -82,3 +83,14 @@ def test_a_tree_built_by_hand_prints_to_text_that_parses_back_to_it() -> None:
         n.Ternary(n.Path(("a",)), n.Elvis(n.Path(("b",)), n.Literal("")), n.Literal(1)),
     )
     assert to_text(tree) == '!(title:vp) && (a ? (b ?: "") : 1)'
+
+
+def test_a_left_side_ending_in_not_keeps_its_parentheses_before_a_match() -> None:
+    # Printed bare, '!' right before ':' or '=' would negate the whole match when read back.
+    trees = [
+        n.HasValue(n.Binary("+", n.Literal(None), n.Unary("!", n.Literal(None)))),
+        n.Binary("=", n.Binary("*", n.Path(("a",)), n.Unary("!", n.Path(("b",)))), n.Literal(1)),
+        n.Match(n.Unary("-", n.Unary("!", n.Path(("a",)))), ("x",)),
+    ]
+    for tree in trees:
+        assert parse(to_text(tree)) == tree, to_text(tree)
