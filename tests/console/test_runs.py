@@ -68,7 +68,8 @@ def test_a_held_run_shows_why_and_is_approved(signed_in: SignIn, world: ConsoleW
     page.get_by_role("button", name="Resync All Now").click()
     banner = page.get_by_role("alert")
     expect(banner).to_contain_text("Held by safety limits")
-    expect(banner).to_contain_text("2 updates planned")
+    expect(banner).to_contain_text("would change 2 of 80 Okta profiles")
+    expect(banner).to_contain_text("settings.safety.max_updates allows 0")
     assert world.sim.okta.counters().writes == writes
     page.get_by_role("button", name="Approve").click()
     expect(page.locator(".flash")).to_contain_text("approved")
