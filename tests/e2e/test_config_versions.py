@@ -22,7 +22,14 @@ from producers.console import wait_for_summary
 from shared.models import RunMeta, RunSummary
 from shared.runs import RunStore
 from sim.harness import Simulation, WorkerFleet, merge_config, start_simulation
-from tests.e2e.conftest import World, assert_in_sync, desired_state, okta_state, resync
+from tests.e2e.conftest import (
+    NO_LIMITS,
+    World,
+    assert_in_sync,
+    desired_state,
+    okta_state,
+    resync,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -111,7 +118,8 @@ def test_a_resync_plans_everyone_with_its_version_though_two_saves_follow(
 def test_a_dry_run_of_a_file_shows_the_writes_that_applying_it_then_makes(
     world: World, tmp_path: Path
 ) -> None:
-    sim = world(people=300, existing=1.0, drifted=0.0, missing_groups=0)
+    # The versions swap whole groups and retitle everyone on purpose: no safety limits.
+    sim = world(people=300, existing=1.0, drifted=0.0, missing_groups=0, config=NO_LIMITS)
     assert resync(sim).okta_writes == 0  # the workers run version 1, and Okta is in step with it
     candidate = variant(sim, tmp_path, "candidate.yaml", V2)
     dry = resync(sim, "--dry-run", "--config", str(candidate.config_path))
@@ -129,7 +137,8 @@ def test_a_dry_run_of_a_file_shows_the_writes_that_applying_it_then_makes(
 
 
 def test_rollback_restores_the_old_behaviour(world: World, tmp_path: Path) -> None:
-    sim = world(people=200, existing=1.0, drifted=0.0, missing_groups=0)
+    # The versions swap whole groups on purpose: no safety limits.
+    sim = world(people=200, existing=1.0, drifted=0.0, missing_groups=0, config=NO_LIMITS)
     assert resync(sim).okta_writes == 0  # version 1, the file, which Okta is in step with
     changed = variant(sim, tmp_path, "v2.yaml", V3)
     assert hopsync(sim, "config", "apply", str(changed.config_path)).exit_code == 0
