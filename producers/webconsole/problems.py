@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
+from config.settings import GroupConfig, HopsyncConfig
 from shared.carrot import compile_filter, compile_source
 from shared.errors import CarrotError, CarrotSyntaxError
+from shared.field_check import KnownFields, unknown_fields
+
+TextKind = Literal["filter", "source"]
 
 
 @dataclass(frozen=True)
@@ -48,3 +52,19 @@ def _problems(compile_text: Callable[[str], object], text: str) -> list[Problem]
     except CarrotError as error:
         return [Problem(str(error))]
     return []
+
+
+def unknown_field_problems(
+    config: HopsyncConfig, text: str, kind: TextKind, known: KnownFields
+) -> list[Problem]:
+    """The fields a (well-formed) filter or source reads that the org lacks, with a suggestion
+    and a caret, as `hopsync check` reports them."""
+    if kind == "filter":
+        probe = config.model_copy(
+            update={"groups": [GroupConfig(name="probe", query=text)], "profile_fields": {}}
+        )
+        where = "groups[0].query"
+    else:
+        probe = config.model_copy(update={"groups": [], "profile_fields": {"probe": text}})
+        where = "profile_fields.probe"
+    return [Problem(item.message) for item in unknown_fields(probe, known) if item.where == where]

@@ -11,6 +11,7 @@ from aiohttp import web
 from config.loader import LoadedConfig
 from producers.webconsole.accounts import AccountStore
 from producers.webconsole.audit import AuditLog
+from producers.webconsole.org_knowledge import OrgKnowledge
 from producers.webconsole.sessions import SessionStore
 from producers.webconsole.signin_limits import SigninLimits
 from shared.config_store import ConfigStore
@@ -37,6 +38,7 @@ class ConsoleState:
     limits: SigninLimits
     audit: AuditLog
     config_store: ConfigStore
+    knowledge: OrgKnowledge
     templates: jinja2.Environment = field(repr=False)
 
     @classmethod
@@ -53,6 +55,7 @@ class ConsoleState:
             limits=SigninLimits(client),
             audit=AuditLog(client),
             config_store=ConfigStore(client, secrets=loaded.secrets.values()),
+            knowledge=OrgKnowledge(),
             templates=template_environment(),
         )
 

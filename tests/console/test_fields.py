@@ -47,3 +47,17 @@ def test_a_profile_field_is_added_with_inline_errors_and_a_preview_of_real_value
     expect(page.locator("#fields")).to_contain_text("upper(department.name)")
     copy = WorkingCopies(world.client).load("ada", world.state.config_store.active())
     assert copy.document["profile_fields"]["division"] == "upper(department.name)"
+
+
+def test_an_attribute_okta_lacks_is_flagged(signed_in: SignIn, world: ConsoleWorld) -> None:
+    page = signed_in("ada")
+    page.goto("/fields/new")
+    page.get_by_label("Okta profile attribute").fill("divison")
+    page.get_by_label("ChartHop field, expression or template").fill("department.name")
+    page.get_by_role("button", name="Keep field").click()
+    expect(page.locator(".flash").first).to_contain_text(
+        "Okta's user schema has no attribute 'divison' (did you mean 'division'?)"
+    )
+    flagged = page.locator("#fields tr", has_text="divison").locator(".schema-flag")
+    expect(flagged).to_contain_text("no attribute 'divison'")
+    expect(page.locator(".schema-flag")).to_have_count(1)  # the configured ones all exist

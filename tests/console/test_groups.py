@@ -95,3 +95,18 @@ def test_testing_a_synced_group_lists_who_okta_would_gain_and_lose(
     assert page.locator("#datasheet tbody tr").count() == len(
         query_ids(world, "department:engineering")
     )
+
+
+def test_a_misspelt_field_is_flagged_with_a_suggestion_as_check_reports_it(
+    signed_in: SignIn, world: ConsoleWorld
+) -> None:
+    page = signed_in("ada")
+    page.goto("/groups/new")
+    page.get_by_label("Group name").fill("Typos")
+    page.get_by_label("Include People Matching").fill("departmnt:engineering")
+    error = page.locator("#group-query-error")
+    expect(error).to_contain_text("unknown field 'departmnt' (did you mean 'department'?)")
+    page.get_by_role("button", name="Keep group").click()  # refused by the server too
+    expect(page.locator("#group-query-error")).to_contain_text("unknown field 'departmnt'")
+    copy = WorkingCopies(world.client).load("ada", world.state.config_store.active())
+    assert all(group["name"] != "Typos" for group in copy.document["groups"])

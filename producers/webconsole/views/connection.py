@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from producers.webconsole.checks import run_checks
 from producers.webconsole.current import current
 from producers.webconsole.guard import account_of
 from producers.webconsole.render import page
 from producers.webconsole.routing import get, post
 from producers.webconsole.state import STATE
+from shared.preflight import run_checks, summary_line
 
 
 def _secrets_set(request: web.Request) -> list[tuple[str, bool]]:
@@ -26,28 +26,27 @@ async def show(request: web.Request) -> web.Response:
     """The connection settings and the secrets' presence."""
     config = current(request.app[STATE]).loaded.config
     return page(
-        request, "connection.html", config=config, secrets=_secrets_set(request), results=None
+        request, "connection.html", config=config, secrets=_secrets_set(request), findings=None
     )
 
 
 async def test(request: web.Request) -> web.Response:
-    """Run the connection checks and show each result."""
+    """Run `hopsync check`'s online checks and show each finding."""
     state = request.app[STATE]
     active = current(state)
-    results = await run_checks(active.loaded, state.stores.client)
-    passed = sum(result.ok for result in results)
+    report = await run_checks(active.loaded)
     state.audit.record(
         account_of(request).name,
         "tested the connection",
         ["connection"],
-        f"{passed} of {len(results)} checks passed",
+        summary_line(report.findings),
     )
     return page(
         request,
         "connection.html",
         config=active.loaded.config,
         secrets=_secrets_set(request),
-        results=results,
+        findings=report.findings,
     )
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any
 
 from aiohttp import web
 
+from producers.webconsole.current import current
 from producers.webconsole.editing import Editing
 from producers.webconsole.preview import preview
 from producers.webconsole.problems import Problem, source_problems
 from producers.webconsole.render import flash, page, redirect
 from producers.webconsole.routing import get, post
+from producers.webconsole.state import STATE
+from producers.webconsole.views.groups import text_problems
 from shared.carrot import compile_source
 from shared.errors import CarrotError, HopsyncError
 
@@ -23,12 +27,36 @@ def _fields(editing: Editing) -> dict[str, str]:
     return fields
 
 
+async def schema_flags(request: web.Request, attributes: list[str]) -> dict[str, str]:
+    """Attribute -> why it is flagged: Okta's user schema lacks it (empty when unread)."""
+    state = request.app[STATE]
+    schema = await state.knowledge.schema(current(state).loaded)
+    if schema is None:
+        return {}
+    flags = {}
+    for attribute in attributes:
+        if attribute not in schema:
+            close = difflib.get_close_matches(attribute, sorted(schema), n=1, cutoff=0.7)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            flags[attribute] = (
+                f"Okta's user schema has no attribute {attribute!r}{hint}; add it in Okta's "
+                "Profile Editor or fix the name"
+            )
+    return flags
+
+
 async def listing(request: web.Request) -> web.Response:
-    """The working copy's profile fields."""
+    """The working copy's profile fields, each flagged when Okta's user schema lacks it."""
     editing = Editing.of(request)
     match = editing.copy.document.get("match", {}).get("okta_attribute", "login")
+    fields = _fields(editing)
     return page(
-        request, "fields.html", fields=_fields(editing), match=match, unsaved=editing.unsaved()
+        request,
+        "fields.html",
+        fields=fields,
+        match=match,
+        unsaved=editing.unsaved(),
+        flags=await schema_flags(request, list(fields)),
     )
 
 
@@ -96,12 +124,18 @@ async def save(request: web.Request) -> web.StreamResponse:
     fields = _fields(editing)
     others = {name: value for name, value in fields.items() if name != original}
     errors = field_errors(field["attribute"], field["source"], others)
+    if "source" not in errors:
+        unknown = await text_problems(request, field["source"], "source")
+        if unknown:
+            errors["source"] = unknown
     if errors:
         return _form(request, original, field, errors)
     if original is not None and original != field["attribute"]:
         del fields[original]
     fields[field["attribute"]] = field["source"]
     editing.keep()
+    for flag in (await schema_flags(request, [field["attribute"]])).values():
+        flash(request, f"Warning: {flag}.")
     flash(
         request,
         f"Field {field['attribute']} kept in your unsaved settings; Save Settings to apply.",

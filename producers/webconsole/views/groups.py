@@ -6,11 +6,14 @@ from typing import Any
 
 from aiohttp import web
 
+from producers.webconsole.current import current
 from producers.webconsole.datasheet import data_sheet
 from producers.webconsole.editing import Editing
-from producers.webconsole.problems import Problem, filter_problems, source_problems
+from producers.webconsole.org_knowledge import unknown_in
+from producers.webconsole.problems import Problem, TextKind, filter_problems, source_problems
 from producers.webconsole.render import flash, page, redirect
 from producers.webconsole.routing import get, post
+from producers.webconsole.state import STATE
 from shared.carrot import compile_filter
 from shared.errors import CarrotError, HopsyncError
 
@@ -77,6 +80,10 @@ async def save(request: web.Request) -> web.StreamResponse:
     index = _index(request, editing) if "index" in request.match_info else None
     others = [g for i, g in enumerate(groups) if i != index]
     errors = group_errors(group, others)
+    if "query" not in errors:
+        unknown = await text_problems(request, group["query"], "filter")
+        if unknown:
+            errors["query"] = unknown
     if errors:
         return _form(request, index, group, errors)
     if index is None:
@@ -121,17 +128,26 @@ async def test(request: web.Request) -> web.Response:
     return page(request, "datasheet.html", **context)
 
 
+async def text_problems(request: web.Request, text: str, kind: TextKind) -> list[Problem]:
+    """A filter's or source's syntax problems, else the unknown ChartHop fields it reads."""
+    problems = filter_problems(text) if kind == "filter" else source_problems(text)
+    if problems:
+        return problems
+    state = request.app[STATE]
+    return await unknown_in(state.knowledge, current(state).loaded, text, kind)
+
+
 async def check_filter(request: web.Request) -> web.Response:
     """Inline errors of a filter as it is typed."""
     form = await request.post()
-    problems = filter_problems(str(form.get("text", "")))
+    problems = await text_problems(request, str(form.get("text", "")), "filter")
     return web.json_response({"errors": [problem.as_json() for problem in problems]})
 
 
 async def check_source(request: web.Request) -> web.Response:
     """Inline errors of a profile field's source as it is typed."""
     form = await request.post()
-    problems = source_problems(str(form.get("text", "")))
+    problems = await text_problems(request, str(form.get("text", "")), "source")
     return web.json_response({"errors": [problem.as_json() for problem in problems]})
 
 
