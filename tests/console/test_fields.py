@@ -31,7 +31,7 @@ def test_a_profile_field_is_added_with_inline_errors_and_a_preview_of_real_value
     expect(page.locator("#field-source-error")).to_contain_text("column 22: expected")
     expect(source).to_have_attribute("aria-invalid", "true")
     source.fill("upper(department.name)")
-    expect(page.locator("#field-source-error")).to_have_text("")
+    expect(page.locator("#field-source-error")).to_have_text("", timeout=20_000)
     page.get_by_role("button", name="Preview").click()
     rows = page.locator("#preview tbody tr")
     expect(rows).to_have_count(5)

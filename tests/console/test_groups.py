@@ -57,7 +57,7 @@ def test_a_bad_filter_is_flagged_as_typed_then_the_fixed_group_is_kept_and_teste
         WorkingCopies(world.client).load("ada", world.state.config_store.active()).document
     )
     page.get_by_label("Include People Matching").fill(GOOD)
-    expect(page.locator("#group-query-error")).to_have_text("")
+    expect(page.locator("#group-query-error")).to_have_text("", timeout=20_000)
     page.get_by_role("button", name="Keep group").click()
     expect(page.locator("#groups")).to_contain_text("Engineering Managers")
     expect(page.locator(".banner")).to_contain_text("unsaved change")
@@ -105,7 +105,9 @@ def test_a_misspelt_field_is_flagged_with_a_suggestion_as_check_reports_it(
     page.get_by_label("Group name").fill("Typos")
     page.get_by_label("Include People Matching").fill("departmnt:engineering")
     error = page.locator("#group-query-error")
-    expect(error).to_contain_text("unknown field 'departmnt' (did you mean 'department'?)")
+    expect(error).to_contain_text(
+        "unknown field 'departmnt' (did you mean 'department'?)", timeout=20_000
+    )
     page.get_by_role("button", name="Keep group").click()  # refused by the server too
     expect(page.locator("#group-query-error")).to_contain_text("unknown field 'departmnt'")
     copy = WorkingCopies(world.client).load("ada", world.state.config_store.active())

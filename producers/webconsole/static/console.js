@@ -7,13 +7,16 @@ function wireChecks() {
   for (const input of document.querySelectorAll("[data-check]")) {
     const out = document.getElementById(input.id + "-error");
     let timer = null;
+    let asked = 0;  // answers can arrive out of order: only the latest question's is shown
     const check = async () => {
+      const mine = ++asked;
       const body = new URLSearchParams({ text: input.value, name: input.dataset.name || "" });
       const answer = await fetch(input.dataset.check, {
         method: "POST", body, headers: { "X-CSRF-Token": csrf() }, credentials: "same-origin",
       });
-      if (!answer.ok) return;
+      if (!answer.ok || mine !== asked) return;
       const result = await answer.json();
+      if (mine !== asked) return;
       out.textContent = result.errors.map((e) => e.column ? `column ${e.column}: ${e.message}` : e.message).join("\n");
       input.setAttribute("aria-invalid", result.errors.length ? "true" : "false");
       const warn = document.getElementById(input.id + "-warning");
