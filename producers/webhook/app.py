@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 import redis.asyncio as aioredis
@@ -31,6 +31,7 @@ from producers.webhook.auth import (
     credential_problem,
     signature_problem,
 )
+from producers.webhook.burst import BurstMeter
 from producers.webhook.events import Accepted, Ignored, read_event
 from producers.webhook.intake import SEEN_TTL_S, Intake
 from shared.active_config import watch_active
@@ -84,6 +85,7 @@ class Receiver:
     options: WebhookOptions
     intake: Intake
     clock: Clock
+    meter: BurstMeter = field(default_factory=lambda: BurstMeter(1.0))
 
     async def receive(self, request: web.Request) -> web.Response:
         """Authenticate, validate and queue one event."""
@@ -118,9 +120,19 @@ class Receiver:
             return web.json_response(
                 {"status": "dropped", "reason": "live sync is off"}, status=202
             )
-        due = self.clock() + self.options.coalesce_s
+        now = self.clock()
+        self.meter.base_s = self.options.coalesce_s  # follows the active version
+        window = self.meter.observe(now)
+        due = window.due
         try:
-            new = await self.intake.accept(result.target, due, result.event_id)
+            new = await self.intake.accept(
+                result.target,
+                due,
+                result.event_id,
+                now=now,
+                extend=window.extend,
+                cap_s=window.cap_s,
+            )
         except (RedisError, OSError) as exc:
             log.error("webhook event not queued: Redis unavailable", error=str(exc), **fields)
             return _redis_down(exc)

@@ -1,7 +1,8 @@
 """Write accepted events to Redis: the dedup marker and the pending entry, atomically together.
 
 Both writes happen in one Lua script, so a crash can never mark an event seen without its entry.
-The entry is added with ZADD NX: later events of a burst do not push its due time back.
+Quiet, a later event of a person does not push their due time back; in a storm it does, up to a
+cap after their first event (see producers.webhook.burst).
 
 Events arriving together are written together (group commit): each request waits for the one
 pipeline that carries its script call, so a burst costs one round trip per batch, not per event
@@ -24,10 +25,24 @@ SEEN_TTL_S: Final = 7 * 86_400
 
 _Waiting = tuple[list[str], list[str | int], "asyncio.Future[Any]"]  # keys, args, its answer
 
+# KEYS: the event's dedup marker, LIVE_PENDING, LIVE_FIRST. ARGV: the marker's TTL, the member,
+# its due time, now, extend (1 in a storm), cap (seconds after the first event).
 # Returns 1 when the event is new (and its entry pending), 0 when its id was seen before.
+# A member not yet pending is due at ARGV[3] and its first event is noted; one already pending
+# keeps its due time, unless in a storm: then it moves to ARGV[3], never past first + cap.
 _ACCEPT = """
 if not redis.call('set', KEYS[1], ARGV[2], 'NX', 'EX', tonumber(ARGV[1])) then return 0 end
-redis.call('zadd', KEYS[2], 'NX', ARGV[3], ARGV[2])
+local now = tonumber(ARGV[4])
+local current = redis.call('zscore', KEYS[2], ARGV[2])
+if not current then
+  redis.call('zadd', KEYS[2], ARGV[3], ARGV[2])
+  redis.call('zadd', KEYS[3], ARGV[4], ARGV[2])
+  redis.call('zremrangebyscore', KEYS[3], '-inf', now - 3600)
+elseif ARGV[5] == '1' then
+  local first = tonumber(redis.call('zscore', KEYS[3], ARGV[2]) or ARGV[4])
+  local due = math.min(tonumber(ARGV[3]), first + tonumber(ARGV[6]))
+  if due > tonumber(current) then redis.call('zadd', KEYS[2], 'XX', due, ARGV[2]) end
+end
 return 1
 """
 
@@ -42,16 +57,29 @@ class Intake:
         self._waiting: list[_Waiting] = []
         self._writer: asyncio.Task[None] | None = None
 
-    async def accept(self, target: Target, due: float, event_id: str | None) -> bool:
+    async def accept(
+        self,
+        target: Target,
+        due: float,
+        event_id: str | None,
+        *,
+        now: float | None = None,
+        extend: bool = False,
+        cap_s: float = 0.0,
+    ) -> bool:
         """Make ``target`` pending, due at ``due``; False when ``event_id`` was seen before.
 
-        Returns once the write is in Redis; raises the RedisError of the batch that carried it.
+        With ``extend`` (a storm), a target already pending moves to ``due``, never later than
+        ``cap_s`` after its first event. Returns once the write is in Redis; raises the
+        RedisError of the batch that carried it.
         """
         if event_id is None:
             await self.client.zadd(constants.LIVE_PENDING, {target.member: due}, nx=True)
             return True
-        keys = [constants.webhook_seen_key(event_id), constants.LIVE_PENDING]
-        args: list[str | int] = [self.seen_ttl_s, target.member, repr(due)]
+        keys = [constants.webhook_seen_key(event_id), constants.LIVE_PENDING, constants.LIVE_FIRST]
+        first = due if now is None else now
+        args: list[str | int] = [self.seen_ttl_s, target.member, repr(due), repr(first)]
+        args += ["1" if extend else "0", repr(cap_s)]
         written: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._waiting.append((keys, args, written))
         if self._writer is None or self._writer.done():
