@@ -107,7 +107,7 @@ class WriteRecorder:
 
 def okta_settings(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, int]]:
     """The fake Okta's settings and per-bucket limits (Okta's defaults unless --okta-limit)."""
-    limits = dict(DEFAULT_LIMITS)
+    limits = dict(getattr(args, "okta_limits", None) or DEFAULT_LIMITS)
     if args.okta_limit:
         limits = dict.fromkeys(limits, args.okta_limit)
     return {"window_s": args.okta_window, "limits": limits}, limits
@@ -197,6 +197,9 @@ def start_world(args: argparse.Namespace, workdir: Path) -> World:
         "connections": args.connections,
         "nice": args.generator_nice,
     }
+    schedule = getattr(args, "schedule", None)
+    if schedule is not None:  # bench/burst_bench.py: [slot, seconds] per event
+        plan["schedule"] = schedule(len(people))
     generator = Generator(plan)
     return World(sim, recorder, titles, people, person_of, receiver, base_url, fleet, generator)
 
@@ -297,6 +300,9 @@ def figures(
     distinct = len({row[0] for row in accepted})
     syncs = extra.pop("person_syncs", 0)
     p95 = latency["event_to_write_p95_s"]
+    first_sent = min((row[4] for row in rows), default=None)
+    last_write = max((write.at for write in writes), default=None)
+    wall = None if first_sent is None or last_write is None else last_write - first_sent
     return {
         "accepted_share": share,
         "accept_p50_ms": ms(percentile(accept, 0.50)),
@@ -333,7 +339,9 @@ def figures(
         **latency,
         "stale_overwrites": out_of_order_writes(writes, person_of),
         "people_out_of_step_at_end": people_out_of_step(rows, final),
+        "first_event_to_last_write_s": None if wall is None else round(wall, 2),
         "okta_calls": sum(counters.calls.values()),
+        "okta_calls_by_bucket": _by_bucket(counters.calls),
         "okta_limit_per_window": args.okta_limit or "Okta defaults",
         "okta_window_s": args.okta_window,
         "okta_busiest_window_over_budget": pressure,
@@ -343,6 +351,13 @@ def figures(
         "okta_max_in_flight": counters.max_in_flight,
         **extra,
     }
+
+
+def _by_bucket(calls: Any) -> dict[str, int]:
+    found: Counter[str] = Counter()
+    for (bucket, _method), count in calls.items():
+        found[bucket] += count
+    return dict(found)
 
 
 def print_table(found: dict[str, Any]) -> None:

@@ -77,18 +77,24 @@ class Planned:
     slot: int
     body: bytes
     headers: dict[str, str]
+    at: float = 0.0  # seconds after the start when it is sent
 
 
 def plan_events(plan: dict[str, Any]) -> list[Planned]:
-    """Every event of the run, people drawn at random (seeded), bodies signed in advance."""
+    """Every event of the run, bodies signed in advance: ``plan["schedule"]`` ([slot, seconds
+    after the start] in time order) when given, else people drawn at random (seeded) at
+    ``rate`` events per second."""
     rng = random.Random(plan["seed"])
     people: list[str] = plan["people"]
+    schedule: list[list[Any]] | None = plan.get("schedule")
+    if schedule is None:
+        count = round(plan["rate"] * plan["seconds"])
+        schedule = [[rng.randrange(len(people)), n / plan["rate"]] for n in range(count)]
     events = []
-    for index in range(round(plan["rate"] * plan["seconds"])):
-        slot = rng.randrange(len(people))
+    for index, (slot, at) in enumerate(schedule):
         payload = {"title": f"Title {index}"}
         body = event_body(make_event(EVENT_CODE, people[slot], ["title"], payload=payload))
-        events.append(Planned(slot, body, event_headers(plan["secret"], body)))
+        events.append(Planned(slot, body, event_headers(plan["secret"], body), float(at)))
     return events
 
 
@@ -109,7 +115,6 @@ async def generate(plan: dict[str, Any], events: Sequence[Planned]) -> dict[str,
     loop itself, right before its task is started, so a person's changes land in event order.
     """
     people: list[str] = plan["people"]
-    interval = 1.0 / plan["rate"]
     rows: list[list[Any]] = [[] for _ in events]
     table = TitleTable(Path(plan["titles"]), len(people))
     timeout = aiohttp.ClientTimeout(total=CLIENT_TIMEOUT_S)
@@ -138,7 +143,7 @@ async def generate(plan: dict[str, Any], events: Sequence[Planned]) -> dict[str,
         cpu_started = time.process_time()
         started = time.monotonic() + 0.05
         for index, event in enumerate(events):
-            scheduled = started + index * interval
+            scheduled = started + event.at
             delay = scheduled - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
