@@ -11,8 +11,9 @@ figures (bench/live_bench.py measures them; see its docstring for how):
 
 - wall_over_floor: first event sent to last Okta profile write, over the floor: the time the
   busiest Okta bucket needs at its limit for the calls the storm needs (one sync per distinct
-  person, at the calls per sync measured), i.e. (ceil(calls / limit) - 1) windows, and never
-  less than the burst itself.
+  person, at the calls per sync measured): from the first event to the start of the window in
+  which the last of those calls may go (Okta's windows start at whole multiples of their length,
+  so the first is partly gone), and never less than the burst itself.
 - okta_calls_per_person, syncs_per_person (per distinct person), rate_429 (Okta's 429 answers),
   accept_p99_ms, accepted_share.
 - The quiet run (--quiet-rate events/s over --quiet-people people, a fresh world):
@@ -82,17 +83,20 @@ def storm_figures(args: argparse.Namespace, run: dict[str, Any]) -> dict[str, An
     share = run["rate_limit_share"]
     floor = float(args.seconds)
     busiest = None
+    first = run["first_event_epoch"] or 0.0
+    window_start = math.floor(first / args.okta_window) * args.okta_window  # epoch-aligned
     for bucket, calls in run["okta_calls_by_bucket"].items():
         limit = max(1, math.floor(args.okta_limits[bucket] * share))
         needed = math.ceil(calls / syncs * distinct)
-        bucket_floor = (math.ceil(needed / limit) - 1) * args.okta_window
+        last_window = window_start + (math.ceil(needed / limit) - 1) * args.okta_window
+        bucket_floor = last_window - first
         if bucket_floor >= floor:
             floor, busiest = bucket_floor, bucket
     wall = run["first_event_to_last_write_s"]
     return {
         "wall_over_floor": None if wall is None else round(wall / floor, 3),
         "wall_s": wall,
-        "floor_s": floor,
+        "floor_s": round(floor, 2),
         "busiest_bucket": busiest,
         "okta_calls_per_person": round(run["okta_calls"] / distinct, 3),
         "syncs_per_person": round(run["person_syncs"] / distinct, 3),

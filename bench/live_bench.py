@@ -340,6 +340,7 @@ def figures(
         "stale_overwrites": out_of_order_writes(writes, person_of),
         "people_out_of_step_at_end": people_out_of_step(rows, final),
         "first_event_to_last_write_s": None if wall is None else round(wall, 2),
+        "first_event_epoch": None if first_sent is None else first_sent + _epoch_offset(),
         "okta_calls": sum(counters.calls.values()),
         "okta_calls_by_bucket": _by_bucket(counters.calls),
         "okta_limit_per_window": args.okta_limit or "Okta defaults",
@@ -351,6 +352,11 @@ def figures(
         "okta_max_in_flight": counters.max_in_flight,
         **extra,
     }
+
+
+def _epoch_offset() -> float:
+    """Add to a monotonic time (system-wide) to get the epoch time (the fake Okta's windows)."""
+    return time.time() - time.monotonic()
 
 
 def _by_bucket(calls: Any) -> dict[str, int]:
