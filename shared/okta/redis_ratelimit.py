@@ -368,18 +368,19 @@ class RedisRateLimiter:
         A busy process gives its finished places back with its next lease, in the same round
         trip; this loop serves the process that has gone quiet.
         """
-        try:
-            while self._finished or any(self._pool.values()):
-                await asyncio.sleep(min(RELEASE_FLUSH_S, POOL_IDLE_S) / 2)
-                now = time.monotonic()
-                given = self._take_finished(now - RELEASE_FLUSH_S, now - POOL_IDLE_S)
-                await self._give_back(given)
-        except asyncio.CancelledError:
-            await self.drain()
-            raise
+        while self._finished or any(self._pool.values()):
+            await asyncio.sleep(min(RELEASE_FLUSH_S, POOL_IDLE_S) / 2)
+            now = time.monotonic()
+            given = self._take_finished(now - RELEASE_FLUSH_S, now - POOL_IDLE_S)
+            await self._give_back(given)
 
     async def drain(self) -> None:
-        """Give every place this process holds but does not use back now (on shutdown)."""
+        """Give every place this process holds but does not use back now, and stop the flusher
+        (call before closing the Redis client: nothing of the limiter uses it afterwards; a
+        process that dies without it loses nothing, its places lapse with their leases)."""
+        flusher, self._flusher = self._flusher, None
+        if flusher is not None and flusher is not asyncio.current_task():
+            flusher.cancel()
         await self._give_back(self._take_finished(math.inf, math.inf))
 
     @asynccontextmanager
