@@ -222,6 +222,7 @@ class RedisRateLimiter:
         self._finished: list[_Place] = []  # places of finished requests, to give back
         self._renewer: asyncio.Task[None] | None = None
         self._flusher: asyncio.Task[None] | None = None
+        self._flushing = False
 
     def __repr__(self) -> str:
         return (
@@ -372,16 +373,24 @@ class RedisRateLimiter:
             await asyncio.sleep(min(RELEASE_FLUSH_S, POOL_IDLE_S) / 2)
             now = time.monotonic()
             given = self._take_finished(now - RELEASE_FLUSH_S, now - POOL_IDLE_S)
-            await self._give_back(given)
+            self._flushing = True  # a call under way is awaited, never cancelled (drain)
+            try:
+                await self._give_back(given)
+            finally:
+                self._flushing = False
 
     async def drain(self) -> None:
         """Give every place this process holds but does not use back now, and stop the flusher
         (call before closing the Redis client: nothing of the limiter uses it afterwards; a
         process that dies without it loses nothing, its places lapse with their leases)."""
         flusher, self._flusher = self._flusher, None
-        if flusher is not None and flusher is not asyncio.current_task():
-            flusher.cancel()
         await self._give_back(self._take_finished(math.inf, math.inf))
+        if flusher is None or flusher is asyncio.current_task() or flusher.done():
+            return
+        if self._flushing:
+            await asyncio.wait([flusher])  # its call ends; then it finds nothing left and ends
+        else:
+            flusher.cancel()  # asleep: nothing of Redis is interrupted
 
     @asynccontextmanager
     async def _slot(self, bucket: str, clock: OktaClock) -> AsyncIterator[Slot]:
