@@ -49,6 +49,7 @@ def test_signing_in_and_adding_a_group_need_only_the_keyboard(
 ) -> None:
     page = keyboard_page
     page.goto("/signin")
+    expect(page.locator("input[name=name]")).to_be_focused()
     page.keyboard.type("ada")  # the account field has the focus
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
@@ -62,6 +63,8 @@ def test_signing_in_and_adding_a_group_need_only_the_keyboard(
     tab_to(page, "Add Group")
     page.keyboard.press("Enter")
     page.wait_for_url("**/groups/new")
+    # autofocus lands after the load event; typing before it loses the first keys
+    expect(page.locator("#group-name")).to_be_focused()
     page.keyboard.type("Keyboard People")  # the group name has the focus
     page.keyboard.press("Tab")
     page.keyboard.type("department:engineering")
