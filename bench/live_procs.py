@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from redis_stats import redis_cpu
 
-from producers.live_queue import PERSON, Target
+from producers.live.queue import PERSON, Target
 from shared import constants
 from sim.harness import WorkerFleet, free_port
 

@@ -19,8 +19,8 @@ from typing import Final
 import redis
 import structlog
 
-from producers.live import LiveOptions
-from producers.live_runs import LiveRuns
+from producers.live.flusher import LiveOptions
+from producers.live.runs import LiveRuns
 from shared import constants
 from shared.aggregator import enqueue_aggregator
 from shared.broker import HopsyncBroker

@@ -3,7 +3,7 @@
 A redelivered message whose outcome is already stored writes nothing again. A retried message
 reads the person and the Okta user fresh: an earlier attempt may have written part of its plan.
 A live message first marks itself started, before it reads ChartHop: from then on the live
-flusher enqueues another message for events about the person (see producers.live_queue).
+flusher enqueues another message for events about the person (see producers.live.queue).
 """
 
 from __future__ import annotations

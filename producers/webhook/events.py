@@ -12,7 +12,7 @@ from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from producers.live_queue import JOB, PERSON, Target
+from producers.live.queue import JOB, PERSON, Target
 
 # Families a live sync acts on; ChartHop's own guide subscribes to change.*.
 EVENT_FAMILIES: Final = ("change.", "person.", "job.")

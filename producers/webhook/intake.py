@@ -18,7 +18,7 @@ from typing import Any, Final
 import redis.asyncio as aioredis
 from redis.exceptions import NoScriptError
 
-from producers.live_queue import Target
+from producers.live.queue import Target
 from shared import constants
 
 SEEN_TTL_S: Final = 7 * 86_400

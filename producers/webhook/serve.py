@@ -9,8 +9,8 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
 from config.loader import LoadedConfig
-from producers.live import LiveOptions
-from producers.live_runner import flusher_process_running, flusher_running
+from producers.live.flusher import LiveOptions
+from producers.live.runner import flusher_process_running, flusher_running
 from producers.webhook.app import WEBHOOK_PATH, CleanupContext, create_app
 
 log = structlog.get_logger(__name__)

@@ -32,9 +32,9 @@ from dramatiq.broker import MessageProxy
 
 import shared.dramatiq_coupling
 from config.settings import WorkerConfig
-from producers.live import FlushReport
-from producers.live_queue import LiveQueue
-from producers.live_runner import open_flusher
+from producers.live.flusher import FlushReport
+from producers.live.queue import LiveQueue
+from producers.live.runner import open_flusher
 from producers.webhook import WEBHOOK_PATH
 from shared import constants
 from shared.broker import build_broker
@@ -45,7 +45,7 @@ from sim.charthop import send_event
 from sim.harness import WEBHOOK_SECRET, free_port
 from tests.faults.conftest import Arena, Build, assert_ended_as_undisturbed
 from tests.faults.redis_server import RedisServer
-from tests.producers.live_support import inflight, loaded_config, pending, sync_bodies
+from tests.producers.live.support import inflight, loaded_config, pending, sync_bodies
 
 pytestmark = pytest.mark.slow
 PEOPLE = 1000

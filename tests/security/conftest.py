@@ -15,7 +15,7 @@ import redis
 from producers.webhook import create_app
 from shared import constants
 from sim.server import BackgroundServer
-from tests.producers.live_support import FakeClock, loaded_config
+from tests.producers.live.support import FakeClock, loaded_config
 
 
 @dataclass(frozen=True)

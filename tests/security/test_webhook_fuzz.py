@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from producers.webhook import MAX_BODY_BYTES, SIGNATURE_HEADER, WEBHOOK_PATH
 from sim.charthop import event_body, make_event
-from tests.producers.live_support import SECRET
+from tests.producers.live.support import SECRET
 from tests.security.conftest import RawClient, live_keys
 
 HEADER_TEXT = st.text(

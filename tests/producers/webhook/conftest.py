@@ -15,7 +15,7 @@ import pytest
 from producers.webhook import WEBHOOK_PATH, CleanupContext, create_app
 from sim.charthop import event_body, event_headers, make_event
 from sim.server import BackgroundServer
-from tests.producers.live_support import SECRET, FakeClock, loaded_config
+from tests.producers.live.support import SECRET, FakeClock, loaded_config
 
 
 @dataclass(frozen=True)

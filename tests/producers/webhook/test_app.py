@@ -13,7 +13,7 @@ from producers.webhook import WEBHOOK_PATH, create_app
 from shared import constants
 from shared.errors import ConfigError
 from sim.charthop import event_headers, make_event
-from tests.producers.live_support import SECRET, FakeClock, loaded_config, pending
+from tests.producers.live.support import SECRET, FakeClock, loaded_config, pending
 from tests.producers.webhook.conftest import Serve, WebhookClient, person_event
 
 

@@ -8,7 +8,7 @@ import redis
 from structlog.testing import capture_logs
 
 from sim.charthop import event_body, signature
-from tests.producers.live_support import SECRET, FakeClock, pending
+from tests.producers.live.support import SECRET, FakeClock, pending
 from tests.producers.webhook.conftest import Serve, person_event
 
 JSON = {"Content-Type": "application/json"}

@@ -9,7 +9,7 @@ import asyncio
 import redis
 import redis.asyncio as aioredis
 
-from producers.live_queue import Target
+from producers.live.queue import Target
 from producers.webhook.burst import (
     BURST_RATE,
     BURST_WINDOW_S,

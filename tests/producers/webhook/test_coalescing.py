@@ -6,11 +6,11 @@ import asyncio
 
 import redis
 
-from producers.live import LiveFlusher, LiveOptions
+from producers.live.flusher import LiveFlusher, LiveOptions
 from shared.broker import build_broker
 from shared.models import SyncMessage
 from shared.runs import RunStore
-from tests.producers.live_support import FakeClock, pending, sync_bodies
+from tests.producers.live.support import FakeClock, pending, sync_bodies
 from tests.producers.webhook.conftest import Serve, person_event
 from workers.sync import mark_started
 

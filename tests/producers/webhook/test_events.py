@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from producers.live_queue import Target
+from producers.live.queue import Target
 from producers.webhook import Accepted, Ignored, Rejected, read_event
 
 

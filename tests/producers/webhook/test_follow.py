@@ -12,7 +12,7 @@ import redis
 from producers.webhook import create_app
 from shared.config_store import ConfigStore
 from sim.server import BackgroundServer
-from tests.producers.live_support import FakeClock, loaded_config
+from tests.producers.live.support import FakeClock, loaded_config
 from tests.producers.webhook.conftest import WebhookClient, person_event
 
 

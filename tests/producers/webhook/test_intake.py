@@ -8,7 +8,7 @@ from typing import Any
 import redis
 import redis.asyncio as aioredis
 
-from producers.live_queue import Target
+from producers.live.queue import Target
 from producers.webhook.intake import Intake
 from shared import constants
 

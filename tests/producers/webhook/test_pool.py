@@ -6,7 +6,7 @@ import asyncio
 
 import redis.asyncio as aioredis
 
-from producers.live_queue import PERSON, Target
+from producers.live.queue import PERSON, Target
 from producers.webhook import Intake, open_redis
 from producers.webhook.app import REDIS_POOL_SIZE
 

@@ -9,13 +9,13 @@ import asyncio
 import redis
 
 from config.settings import SettingsConfig
-from producers.live import LiveFlusher, LiveOptions
+from producers.live.flusher import LiveFlusher, LiveOptions
 from shared import constants
 from shared.broker import build_broker
 from shared.config_store import ConfigStore
 from shared.runs import RunStore
-from tests.producers.live_support import FakeClock, loaded_config, sync_bodies
-from tests.producers.test_live_runs import event_for, make_flusher
+from tests.producers.live.support import FakeClock, loaded_config, sync_bodies
+from tests.producers.live.test_runs import event_for, make_flusher
 
 
 def test_a_save_during_a_period_waits_for_the_next_period(

@@ -13,8 +13,8 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 from structlog.testing import capture_logs
 
-from producers.live import JobResolver, LiveFlusher, LiveOptions, charthop_job_resolver
-from producers.live_queue import LiveQueue
+from producers.live.flusher import JobResolver, LiveFlusher, LiveOptions, charthop_job_resolver
+from producers.live.queue import LiveQueue
 from shared import constants
 from shared.broker import build_broker
 from shared.charthop import ChartHopClient, ChartHopSettings
@@ -22,7 +22,7 @@ from shared.errors import ChartHopError
 from shared.runs import RunStore
 from sim.charthop import DEFAULT_TOKEN, FakeChartHop, create_app
 from sim.server import BackgroundServer
-from tests.producers.live_support import FakeClock, inflight, pending, sync_bodies
+from tests.producers.live.support import FakeClock, inflight, pending, sync_bodies
 from workers.sync import mark_started
 
 NO_RETRY = Retry(NoBackoff(), 0)

@@ -22,8 +22,8 @@ import redis
 import structlog
 
 from config.settings import SettingsConfig
-from producers.live_queue import PERSON, Claim, LiveQueue, Target, parse_member
-from producers.live_runs import LiveRuns
+from producers.live.queue import PERSON, Claim, LiveQueue, Target, parse_member
+from producers.live.runs import LiveRuns
 from shared.broker import HopsyncBroker
 from shared.charthop import ChartHopClient
 from shared.errors import HopsyncError

@@ -25,7 +25,7 @@ import redis
 import structlog
 
 from config.loader import LoadedConfig
-from producers.live import (
+from producers.live.flusher import (
     Clock,
     JobResolver,
     LiveFlusher,

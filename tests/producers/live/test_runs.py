@@ -7,13 +7,13 @@ from typing import Any
 
 import redis
 
-from producers.live import LiveFlusher, LiveOptions
-from producers.live_runs import LiveRuns, period_end, period_of
+from producers.live.flusher import LiveFlusher, LiveOptions
+from producers.live.runs import LiveRuns, period_end, period_of
 from shared import constants
 from shared.broker import build_broker
 from shared.models import PersonOutcome
 from shared.runs import RunStore
-from tests.producers.live_support import FakeClock, queued, sync_bodies
+from tests.producers.live.support import FakeClock, queued, sync_bodies
 
 OPTIONS = LiveOptions(period_s=1.0, grace_s=0.2, lease_s=5.0, interval_s=0.05)
 

@@ -1,0 +1,1 @@
+"""Tests of live sync: the queue, the flusher, live runs."""
