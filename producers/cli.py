@@ -294,7 +294,7 @@ def webhook(config_path: str | None, host: str, port: int, metrics_port: int) ->
 @metrics_port_option("scheduler")
 def scheduler(config_path: str | None, metrics_port: int) -> None:
     """Run the daily resync and the new-hire starts (one scheduler acts at a time)."""
-    from producers.scheduler import run_scheduler
+    from producers.schedule.scheduler import run_scheduler
 
     loaded = active_or_exit(config_path, author=service_author("scheduler"), log_level="INFO")
     settings = loaded.config.settings

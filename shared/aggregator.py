@@ -2,7 +2,7 @@
 
 The run store tells exactly one caller that a run's aggregator is due (shared/runs.py); that
 caller enqueues it here. One that dies between the two steps leaves the run "due", and the
-janitor enqueues it again (producers/janitor.py).
+janitor enqueues it again (producers/schedule/janitor.py).
 """
 
 from __future__ import annotations

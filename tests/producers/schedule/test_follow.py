@@ -8,7 +8,7 @@ from collections.abc import Callable
 from config.loader import Secrets
 from shared.active_config import ConfigFollower, loaded_version
 from shared.config_store import ConfigStore
-from tests.producers.test_scheduler import World, at, make_world, outcome, tick
+from tests.producers.schedule.test_ticks import World, at, make_world, outcome, tick
 
 __all__ = ["make_world"]  # the fixture, shared with the scheduler's own tests
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from producers.schedule_times import Slot, due_jobs, latest_slot, next_slot, slot_on
+from producers.schedule.times import Slot, due_jobs, latest_slot, next_slot, slot_on
 
 NY = "America/New_York"
 NEW_YORK = ZoneInfo(NY)

@@ -11,21 +11,21 @@ Jobs, due every day at settings.daily_at in settings.timezone (DST-correct), but
   suspended or deactivated from that local time; skipped when leavers are off, or when the daily
   resync runs at that very time.
 
-Only the holder of a Redis lock acts (producers.schedule_lock); the others stand by and take
+Only the holder of a Redis lock acts (producers.schedule.lock); the others stand by and take
 over when its lease runs out. Each job's last completed day is kept in Redis, so a day missed
 while every scheduler was down runs once when one starts, however many days were missed, and
 a second start does not run it again. A job with no recorded day (a first deployment, a wiped
 Redis) records the latest day without running: a full resync at an arbitrary hour on first start
 would surprise, and `hopsync resync` runs one now if wanted. A failed job is retried after
 RETRY_AFTER, not at every wake-up. Once a minute the holder also re-enqueues the aggregator of
-runs stranded by a crash (producers.janitor).
+runs stranded by a crash (producers.schedule.janitor).
 
 Why a loop of our own rather than APScheduler 3: its job stores must never be shared between
 schedulers and it has no leader election, so running two would run every job twice; with its
 in-memory store a run missed while the process was down is simply forgotten (a persistent store
 keeps it, but is exactly what must not be shared); and its CronTrigger fires a daily time that
 falls in the fall-back hour twice that day.
-What remains is a ten-second wake-up, a lock and date arithmetic (producers.schedule_times).
+What remains is a ten-second wake-up, a lock and date arithmetic (producers.schedule.times).
 """
 
 from __future__ import annotations
@@ -40,10 +40,10 @@ import redis
 import structlog
 
 from config.loader import LoadedConfig
-from producers.schedule_jobs import hire_items, new_hires, starting_on
-from producers.schedule_lock import LOCK_TTL_MS, SchedulerLock
-from producers.schedule_ticks import JOBS, RETRY_AFTER, JobReport, Scheduler
-from producers.schedule_times import Slot, due_jobs, latest_slot, next_slot, slot_on
+from producers.schedule.jobs import hire_items, new_hires, starting_on
+from producers.schedule.lock import LOCK_TTL_MS, SchedulerLock
+from producers.schedule.ticks import JOBS, RETRY_AFTER, JobReport, Scheduler
+from producers.schedule.times import Slot, due_jobs, latest_slot, next_slot, slot_on
 from shared.active_config import ConfigFollower, store_of
 from shared.redis_client import connect_redis
 

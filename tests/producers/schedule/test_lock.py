@@ -9,7 +9,7 @@ import time
 import redis
 from structlog.testing import capture_logs
 
-from producers.schedule_lock import SchedulerLock
+from producers.schedule.lock import SchedulerLock
 from shared import constants
 
 

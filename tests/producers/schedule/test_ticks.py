@@ -16,7 +16,7 @@ import pytest
 import redis
 
 from config.loader import LoadedConfig, load_config
-from producers.scheduler import JobReport, Scheduler, SchedulerLock
+from producers.schedule.scheduler import JobReport, Scheduler, SchedulerLock
 from shared import constants
 from shared.models import RunMeta
 from shared.runs import RunStore

@@ -14,16 +14,16 @@ from zoneinfo import ZoneInfo
 
 import redis
 
-from producers.schedule_times import latest_slot
+from producers.schedule.times import latest_slot
 from shared import constants
 from shared.runs import RunStore
 from sim.harness import Simulation, start_simulation
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 ZONE = "America/New_York"
 LAUNCH = (
     "from config.loader import load_config\n"
-    "from producers.scheduler import run_scheduler\n"
+    "from producers.schedule.scheduler import run_scheduler\n"
     "run_scheduler(load_config())\n"
 )
 

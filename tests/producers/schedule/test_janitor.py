@@ -7,7 +7,7 @@ import time
 
 import redis
 
-from producers.janitor import (
+from producers.schedule.janitor import (
     ABANDONED_AFTER_S,
     STALLED_AFTER_S,
     repair_stranded_runs,

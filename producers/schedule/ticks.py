@@ -16,11 +16,11 @@ import structlog
 
 from config.loader import LoadedConfig
 from producers.factory import open_producer
-from producers.janitor import tidy_runs
 from producers.live.flusher import LiveOptions
-from producers.schedule_jobs import daily_resync, new_hires
-from producers.schedule_lock import SchedulerLock
-from producers.schedule_times import Slot, due_jobs, latest_slot, next_slot
+from producers.schedule.janitor import tidy_runs
+from producers.schedule.jobs import daily_resync, new_hires
+from producers.schedule.lock import SchedulerLock
+from producers.schedule.times import Slot, due_jobs, latest_slot, next_slot
 from shared import constants
 from shared.active_config import ConfigFollower
 from shared.models import RunMeta
