@@ -18,23 +18,42 @@ from pydantic import BaseModel, ConfigDict
 from config.settings import SafetyConfig
 from shared import constants
 from shared.models import PersonOutcome, SyncItem
-from shared.safety import PlannedTotals, ceiling, deactivations_allowed, deactivations_of
+from shared.runs import PlannedNote
+from shared.safety import DEFAULT_MAX_DEACTIVATIONS, PlannedTotals, deactivations_of
 
 WINDOW_S = 3600
 
+# One round trip per admitted write: the script reads the org's size the last resync saw (the base
+# of limits given as shares), trims the hour, counts it, and admits or refuses; with a planned key
+# it also notes the admitted plan (RunStore.save_planned's write, before Okta's).
+# KEYS: the window, the base, [the run's planned outcomes].
+# ARGV: now, span, the wants (updates, creates, removals, deactivations), a limit per kind as
+# (mode, value, floor) in the same order, the member id, [the planned field, value and TTL].
+# Modes: "none" no limit; "count" the value; "share" value % of the kind's base, at least floor
+# people, no limit before any resync; "share0" the same with a missing base counted as 0.
 _ADMIT = """
 local window, now, span = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])
-redis.call('zremrangebyscore', window, '-inf', now - span)
 local kinds = {'u', 'c', 'r', 'd'}
+local found = redis.call('hmget', KEYS[2], 'people', 'memberships', 'managed')
+local bases = {u = found[1], c = found[1], r = found[2], d = found[3]}
+local wants, limits = {}, {}
+for i, kind in ipairs(kinds) do
+  wants[kind] = tonumber(ARGV[2 + i])
+  local mode, value = ARGV[4 + 3 * i], tonumber(ARGV[5 + 3 * i])
+  local floor, base = tonumber(ARGV[6 + 3 * i]), bases[kind]
+  local limit = -1
+  if mode == 'count' then
+    limit = value
+  elseif mode == 'share0' or (mode == 'share' and base) then
+    limit = math.max(math.ceil(tonumber(base or 0) * value / 100), floor)
+  end
+  limits[kind] = limit
+end
+redis.call('zremrangebyscore', window, '-inf', now - span)
 local counts = {u = 0, c = 0, r = 0, d = 0}
 for _, member in ipairs(redis.call('zrange', window, 0, -1)) do
   local kind = string.sub(member, 1, 1)
   counts[kind] = (counts[kind] or 0) + 1
-end
-local wants, limits = {}, {}
-for i, kind in ipairs(kinds) do
-  wants[kind] = tonumber(ARGV[2 + i])
-  limits[kind] = tonumber(ARGV[6 + i])
 end
 for _, kind in ipairs(kinds) do
   if limits[kind] >= 0 and counts[kind] + wants[kind] > limits[kind] then
@@ -43,10 +62,14 @@ for _, kind in ipairs(kinds) do
 end
 for _, kind in ipairs(kinds) do
   for i = 1, wants[kind] do
-    redis.call('zadd', window, now, kind .. ':' .. ARGV[11] .. ':' .. i)
+    redis.call('zadd', window, now, kind .. ':' .. ARGV[19] .. ':' .. i)
   end
 end
 redis.call('expire', window, span + 60)
+if KEYS[3] then
+  redis.call('hset', KEYS[3], ARGV[20], ARGV[21])
+  redis.call('expire', KEYS[3], tonumber(ARGV[22]))
+end
 return {}
 """
 _NAMES = {
@@ -82,8 +105,14 @@ class LiveSafety:
         self.safety = safety
         self._admit = client.register_script(_ADMIT)
 
-    def admit(self, outcome: PersonOutcome, now: float | None = None) -> str | None:
-        """Count an outcome's writes in the window; the reason when a limit would be passed."""
+    def admit(
+        self, outcome: PersonOutcome, now: float | None = None, *, note: PlannedNote | None = None
+    ) -> str | None:
+        """Count an outcome's writes in the window; the reason when a limit would be passed.
+
+        With ``note``, an admitted outcome is also noted as planned (RunStore.save_planned) in
+        the same round trip; a refused one is not.
+        """
         totals = PlannedTotals.of([outcome])
         args: list[float | int | str] = [
             now or time.time(),
@@ -92,10 +121,14 @@ class LiveSafety:
             totals.creates,
             totals.group_removals,
             deactivations_of([outcome]),
-            *self._limits(),
+            *limit_specs(self.safety),
             uuid.uuid4().hex,
         ]
-        refused = self._admit(keys=[constants.SAFETY_WINDOW], args=args)
+        keys = [constants.SAFETY_WINDOW, constants.SAFETY_BASE]
+        if note is not None:
+            keys.append(note.key)
+            args += [note.field, note.value, note.ttl_s]
+        refused = self._admit(keys=keys, args=args)
         if not refused:
             return None
         kind, count, limit = (
@@ -106,33 +139,6 @@ class LiveSafety:
             f"{_NAMES[str(kind)]} in the last hour, limit allows {limit}; "
             "approve with `hopsync runs approve RUN`"
         )
-
-    def _limits(self) -> list[int]:
-        """The rolling hour's limits: updates, creates, group removals, deactivations (-1: none)."""
-        people, memberships, managed = self._base()
-        safety = self.safety
-        limits = [-1, -1, -1]
-        if safety is not None:
-            limits = [
-                self._limit(safety.max_updates, people),
-                self._limit(safety.max_creates, people),
-                self._limit(safety.max_group_removals, memberships),
-            ]
-        deactivations = safety.max_deactivations if safety is not None else None
-        if deactivations is not None:
-            return [*limits, self._limit(deactivations, managed)]
-        return [*limits, deactivations_allowed(None, managed or 0)[1]]
-
-    def _limit(self, limit: str, base: int | None) -> int:
-        if limit.strip().endswith("%") and base is None:
-            return -1  # no resync yet: a share has nothing to be a share of
-        floor = self.safety.min_people if self.safety is not None else 0
-        return ceiling(limit, base or 0, floor)
-
-    def _base(self) -> tuple[int | None, int | None, int | None]:
-        found = self.client.hmget(constants.SAFETY_BASE, "people", "memberships", "managed")
-        people, memberships, managed = (int(v) if v is not None else None for v in found)
-        return people, memberships, managed
 
     def hold(self, run_id: str, item: SyncItem, reason: str) -> None:
         """Keep a held item for approval."""
@@ -151,6 +157,36 @@ class LiveSafety:
         keys = [held.item.key for held in items]
         if keys:
             self.client.hdel(constants.SAFETY_HELD, *keys)
+
+
+def limit_specs(safety: SafetyConfig | None) -> list[str | int]:
+    """The rolling hour's limits as the admit script reads them: (mode, value, floor) for
+    updates, creates, group removals and deactivations, in that order.
+
+    The script applies them to the base the last resync saved, as shared.safety's ``ceiling``
+    and ``deactivations_allowed`` do: a share never allows fewer than ``min_people`` and limits
+    nothing before any resync; the default max_deactivations is 5 people or 2% of the managed
+    users, whichever is larger, 5 before any resync.
+    """
+    floor = safety.min_people if safety is not None else 0
+    specs: list[str | int] = []
+    if safety is None:
+        specs += ["none", 0, 0] * 3
+    else:
+        for limit in (safety.max_updates, safety.max_creates, safety.max_group_removals):
+            specs += _spec(limit, floor)
+    deactivations = safety.max_deactivations if safety is not None else None
+    if deactivations is not None:
+        return [*specs, *_spec(deactivations, floor)]
+    count, share = DEFAULT_MAX_DEACTIVATIONS
+    return [*specs, "share0", share.removesuffix("%"), int(count)]
+
+
+def _spec(limit: str, floor: int) -> list[str | int]:
+    text = limit.strip()
+    if text.endswith("%"):
+        return ["share", text.removesuffix("%"), floor]
+    return ["count", int(text), 0]
 
 
 def save_base(client: redis.Redis, people: int, memberships: int, *, managed: int = 0) -> None:

@@ -75,6 +75,17 @@ STARTED_TTL_S = 3600  # a live message's started marker: longer than a flusher t
 
 
 @dataclass(frozen=True)
+class PlannedNote:
+    """The write that notes a person's plan before its Okta writes (see RunStore.save_planned):
+    a field of the run's planned hash, and the hash's TTL."""
+
+    key: str
+    field: str
+    value: str
+    ttl_s: int
+
+
+@dataclass(frozen=True)
 class Begun:
     """What a worker learns as it starts a message: its outcome is stored, or what it planned."""
 
@@ -221,12 +232,17 @@ class RunStore:
                 stranded.append(run_id)
         return stranded
 
+    def planned_note(self, run_id: str, outcome: PersonOutcome) -> PlannedNote:
+        """What save_planned writes, for a script that notes the plan in its own round trip."""
+        value = outcome.model_dump_json(exclude_defaults=True)
+        return PlannedNote(constants.run_planned_key(run_id), outcome.key, value, self.ttl_s)
+
     def save_planned(self, run_id: str, outcome: PersonOutcome) -> None:
         """Note what a person's writes are about to do, before they are sent."""
-        key = constants.run_planned_key(run_id)
+        note = self.planned_note(run_id, outcome)
         with self.client.pipeline() as pipe:
-            pipe.hset(key, outcome.key, outcome.model_dump_json(exclude_defaults=True))
-            pipe.expire(key, self.ttl_s)
+            pipe.hset(note.key, note.field, note.value)
+            pipe.expire(note.key, note.ttl_s)
             pipe.execute()
 
     def forget_planned(self, run_id: str, key: str) -> None:

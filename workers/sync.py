@@ -65,17 +65,19 @@ async def sync_item(
             person_id=item.person_id,
             reason="no longer in ChartHop",
         )
-    held = live_hold(runtime, rules, message, plan.outcome())
+    planned = plan.outcome()
+    note = not message.dry_run and plan.status in _NOTED_BEFORE_WRITES
+    held, noted = live_hold(runtime, rules, message, planned, note=note)
     if held is not None:
         return held
     if message.dry_run:
-        return plan.outcome()
+        return planned
     if plan.status == "unchanged" and earlier is not None:
         # A redelivery after the writes went out but before the outcome was recorded.
         remember(store, message.run_id, plan, earlier.status)
         return earlier
-    if plan.status in _NOTED_BEFORE_WRITES:
-        runtime.runs.save_planned(message.run_id, plan.outcome())
+    if note and not noted:
+        runtime.runs.save_planned(message.run_id, planned)
     # A resync's first try plans from the snapshot alone, so it may park and plan again later.
     park = message.kind == "resync" and message.item.snapshot and retries == 0
     try:
@@ -126,20 +128,25 @@ def mark_started(client: redis.Redis, message: SyncMessage) -> None:
 
 
 def live_hold(
-    runtime: Runtime, rules: Rules, message: SyncMessage, planned: PersonOutcome
-) -> PersonOutcome | None:
-    """For live sync under safety limits: the held outcome when the rolling hour is spent."""
+    runtime: Runtime, rules: Rules, message: SyncMessage, planned: PersonOutcome, *, note: bool
+) -> tuple[PersonOutcome | None, bool]:
+    """For live sync under safety limits: the held outcome when the rolling hour is spent.
+
+    Returns (the held outcome or None, whether the plan was noted). With ``note`` an admitted
+    plan is noted (RunStore.save_planned) by the admitting script, in the same round trip.
+    """
     settings = rules.config.settings
     safety = settings.safety
     judged = safety is not None or settings.leavers.enabled  # max_deactivations applies too
     if message.kind != "live" or message.dry_run or not judged or not planned.okta_writes:
-        return None
+        return None, False
     limits = LiveSafety(runtime.client, safety)
-    reason = limits.admit(planned)
+    written = runtime.runs.planned_note(message.run_id, planned) if note else None
+    reason = limits.admit(planned, note=written)
     if reason is None:
-        return None
+        return None, written is not None
     limits.hold(message.run_id, message.item, reason)
-    return planned.model_copy(update={"status": "held", "reason": reason})
+    return planned.model_copy(update={"status": "held", "reason": reason}), False
 
 
 async def refresh_okta(

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
+
+import pytest
 import redis
 
 from config.settings import SafetyConfig
+from shared import constants
 from shared.live_safety import LiveSafety, save_base
 from shared.models import FieldChange, PersonOutcome, SyncItem
+from shared.runs import RunStore
+from shared.safety import ceiling, deactivations_allowed
 
 UPDATE = PersonOutcome(
     key="p",
@@ -74,3 +80,66 @@ def test_a_share_never_holds_fewer_than_min_people(client: redis.Redis) -> None:
     for second in range(3):  # 10% of 10 is 1, but up to 3 people always pass
         assert limits.admit(UPDATE, now=second) is None
     assert limits.admit(UPDATE, now=4) is not None
+
+
+def _fill_the_hour(client: redis.Redis, kind: str) -> None:
+    """Past writes of one kind, more than any limit below allows (none of other kinds)."""
+    client.delete(constants.SAFETY_WINDOW)
+    client.zadd(constants.SAFETY_WINDOW, {f"{kind}:past:{i}": 100 for i in range(1_500)})
+
+
+def _allowed_by_script(
+    client: redis.Redis, safety: SafetyConfig | None, outcome: PersonOutcome
+) -> int | None:
+    """The limit the admit script applies (None: no limit), read from its refusal."""
+    reason = LiveSafety(client, safety).admit(outcome, now=101)  # a refusal adds nothing
+    if reason is None:
+        return None
+    return int(reason.split("limit allows ")[1].split(";")[0])
+
+
+LIMITS = ["0", "3", "1%", "10%", "12.5%", "33%", "100%"]
+
+
+@pytest.mark.parametrize("base", [None, 0, 1, 3, 7, 10, 49, 99, 150, 333, 1000])
+def test_the_script_allows_what_the_resync_limits_allow_for_every_base(
+    client: redis.Redis, base: int | None
+) -> None:
+    client.delete(constants.SAFETY_BASE)
+    if base is not None:
+        save_base(client, people=base, memberships=base, managed=base)
+
+    def expected(limit: str, min_people: int) -> int | None:
+        share = limit.endswith("%")
+        return None if share and base is None else ceiling(limit, base or 0, min_people)
+
+    removal = PersonOutcome(key="p", status="unchanged", groups_removed=["Sales"])
+    _fill_the_hour(client, "r")
+    for limit, min_people in itertools.product(LIMITS, (0, 5)):
+        safety = SafetyConfig(max_group_removals=limit, min_people=min_people)
+        found = _allowed_by_script(client, safety, removal)
+        assert found == expected(limit, min_people), (limit, min_people)
+    leaver = PersonOutcome(key="p", status="deactivated")
+    _fill_the_hour(client, "d")
+    for limit, min_people in itertools.product(LIMITS, (0, 5)):
+        safety = SafetyConfig(max_deactivations=limit, min_people=min_people)
+        found = _allowed_by_script(client, safety, leaver)
+        assert found == expected(limit, min_people), (limit, min_people)
+    # No max_deactivations set: 5 people or 2% of the managed users, 5 before any resync.
+    default = deactivations_allowed(None, base or 0)[1]
+    assert _allowed_by_script(client, None, leaver) == default
+    assert _allowed_by_script(client, SafetyConfig(), leaver) == default
+
+
+def test_an_admitted_write_notes_its_plan_in_the_same_call_and_a_refused_one_does_not(
+    client: redis.Redis,
+) -> None:
+    runs = RunStore(client)
+    limits = LiveSafety(client, SafetyConfig(max_updates="1", max_group_removals="10"))
+    first = UPDATE.model_copy(update={"key": "p@1"})
+    assert limits.admit(first, now=1, note=runs.planned_note("live-1", first)) is None
+    assert runs.planned("live-1", "p@1") == first
+    assert client.ttl(constants.run_planned_key("live-1")) > 0
+    second = UPDATE.model_copy(update={"key": "q@1"})
+    assert limits.admit(second, now=2, note=runs.planned_note("live-1", second)) is not None
+    assert runs.planned("live-1", "q@1") is None
