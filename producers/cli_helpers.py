@@ -7,6 +7,7 @@ from the CLI's group, and nothing imports the CLI back.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 from collections.abc import Callable
@@ -68,6 +69,24 @@ def validate_or_exit(path: str | None) -> LoadedConfig:
     the file belongs here (not in the command's body), so that applying a file runs it too.
     """
     return load_or_exit(path)
+
+
+def fields_or_exit(loaded: LoadedConfig, *, nothing_done: str) -> None:
+    """What `hopsync check` checks of a file against the org: ChartHop answers, and every field
+    the configuration reads exists (ChartHop's field list, else the people read, named in the
+    first line). Prints a line per finding; on any problem says ``nothing_done`` and exits 2."""
+    from shared.preflight import field_findings
+
+    findings = asyncio.run(field_findings(loaded))
+    for finding in findings:  # one line each, as `check` prints them
+        click.echo(f"{finding.level}: {finding.line()}", err=finding.level == "problem")
+    problems = [finding for finding in findings if finding.level == "problem"]
+    if not problems:
+        return
+    unread = any(finding.path.startswith(("env.", "charthop.")) for finding in problems)
+    hint = "; --offline skips the ChartHop check" if unread else ""
+    errors.print(f"{nothing_done}: {len(problems)} problem(s){hint}", markup=False, highlight=False)
+    sys.exit(2)
 
 
 def active_or_exit(

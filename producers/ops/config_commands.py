@@ -3,7 +3,8 @@
 Every process plans with the active version (shared.active_config); these commands save a new
 one (validated as `hopsync check` validates a file: nothing is saved on any problem, exit 2),
 show one as YAML, list them, compare two, and roll back (a new version equal to an old one).
-They need only REDIS_URL (and, to apply, the secrets `check` requires).
+They need only REDIS_URL (and, to apply, the secrets `check` requires, and ChartHop to check
+the fields the file reads, unless --offline).
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ import click
 import yaml
 from rich.table import Table
 
-from config.loader import Secrets
+from config.loader import LoadedConfig, Secrets
 from config.settings import HopsyncConfig
-from producers.cli_helpers import console, validate_or_exit
+from producers.cli_helpers import console, fields_or_exit, validate_or_exit
 from producers.exits import remember_redis_url
 from producers.ops.output import clip, fail, say, stamp
 from shared.active_config import cli_author, store_of
@@ -72,25 +73,46 @@ def config() -> None:
     is_flag=True,
     help="Save only when Redis holds no version yet (a first deployment); else change nothing.",
 )
-def apply(file: str, comment: str, if_none: bool) -> None:
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Check only the file and the environment: the fields it reads are not checked "
+    "against ChartHop (as `check --offline`).",
+)
+def apply(file: str, comment: str, if_none: bool, offline: bool) -> None:
     """Validate FILE as `hopsync check` does, then save it as the new active version.
 
-    Every service follows the new version within seconds; runs already going keep theirs.
+    The file and the secrets, then every ChartHop field it reads (ChartHop's field list, else
+    the people read). Every service follows the new version within seconds; runs already going
+    keep theirs.
     """
     loaded = validate_or_exit(file)  # exits 2 listing every problem: nothing saved
     note = comment or f"from {file}"
     with opened_store() as store:
-        if if_none:
-            _apply_first(store, loaded.config, note)
+        if if_none and store.active_number() is not None:
+            found = store.active()
+            say(f"left as is: version {found.version} is active (--if-none saves only the first)")
             return
         previous = store.active() if store.active_number() is not None else None
         if previous is not None and previous.same_as(loaded.config):
             say(f"unchanged: version {previous.version} (active) is already this configuration")
             return
+        _check_fields(loaded, offline)  # only once something would be saved
+        if if_none:
+            _apply_first(store, loaded.config, note)
+            return
         saved = store.save(loaded.config, author=cli_author(), source="cli", comment=note)
         say(f"saved version {saved.version}: now active (services follow within seconds)")
         if previous is not None:
             _print_changes(store, previous.version, saved.version)
+
+
+def _check_fields(loaded: LoadedConfig, offline: bool) -> None:
+    """The online half of `check` that concerns the file: its fields exist in the org."""
+    if offline:
+        say("fields not checked against ChartHop (--offline): file and environment only")
+        return
+    fields_or_exit(loaded, nothing_done="nothing saved")
 
 
 def _apply_first(store: ConfigStore, config: HopsyncConfig, note: str) -> None:

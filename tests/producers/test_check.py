@@ -186,3 +186,13 @@ def test_without_the_field_list_fields_are_checked_against_the_people_read(
         "ChartHop's field list answered 403"
     ) in result.output
     assert "problem: groups[0].query: unknown field 'departmnt'" in result.output
+
+
+def test_an_api_tokens_write_access_is_said_to_be_unchecked_in_one_line_of_80_columns(
+    sim: Simulation,
+) -> None:
+    result = check(sim)
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in result.output.splitlines() if "write access" in line]
+    assert line == "ok: env.OKTA_API_TOKEN: can read; write access can't be checked without writing"
+    assert len(line) <= 80
