@@ -13,7 +13,9 @@ Scripts and cron jobs around hopsync decide on the exit code alone, so every com
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import textwrap
 from typing import Any, Final, NoReturn
 
 import click
@@ -99,9 +101,25 @@ def _first_line(error: BaseException) -> str:
 
 
 def stop(line: str, code: int) -> NoReturn:
-    """Print one line on standard error and exit with ``code``."""
-    click.echo(f"hopsync: {line}", err=True)
+    """Print one message on standard error, wrapped to the terminal, and exit with ``code``."""
+    click.echo(wrapped(f"hopsync: {line}"), err=True)
     sys.exit(code)
+
+
+def wrapped(message: str) -> str:
+    """``message`` folded at the terminal's width (80 when unknown), later lines indented.
+
+    One message stays one message, whole words kept (a URL is never split), so it reads at
+    80 columns and a script still finds it with grep on the first line's start.
+    """
+    width = max(shutil.get_terminal_size((80, 24)).columns, 40)
+    return textwrap.fill(
+        message,
+        width=width,
+        subsequent_indent="  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 class HopsyncGroup(click.Group):

@@ -62,15 +62,16 @@ def unreachable(tmp_path: Path) -> dict[str, str]:
     ],
     ids=" ".join,
 )
-def test_redis_unreachable_is_one_line_naming_it_without_the_password(
+def test_redis_unreachable_is_one_message_at_80_columns_naming_it_without_the_password(
     unreachable: dict[str, str], args: tuple[str, ...]
 ) -> None:
-    result = CliRunner().invoke(main, list(args), env=unreachable)
+    result = CliRunner().invoke(main, list(args), env={**unreachable, "COLUMNS": "80"})
     assert result.exit_code == 4, result.output
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Redis at redis://:***@127.0.0.1:" in lines[0]
-    assert "check that Redis is running" in lines[0]
+    assert lines[0].startswith("hopsync: Redis at redis://:***@127.0.0.1:"), result.stderr
+    assert all(line.startswith("  ") for line in lines[1:]), result.stderr  # one message
+    assert max(len(line) for line in lines) <= 80, result.stderr
+    assert "check that Redis is running" in " ".join(line.strip() for line in lines)
     assert "s3cret-pass" not in result.output
     assert "Traceback" not in result.output
 
