@@ -9,8 +9,11 @@ A person gets at most one live sync message that is queued and not yet started. 
 message is on the queue, the flusher marks the person ``queued`` (``live_queued_key``, holding
 the message's item key); the worker deletes the mark when the message starts, before it reads
 ChartHop (``workers.sync.mark_started``). A flusher finding the mark enqueues nothing more: the
-queued message reads the person's latest state when it runs. A person whose message already
-started is not marked, so events that arrive during a sync get a sync of their own afterwards.
+queued message reads the person's latest state when it runs; the receiver finding it does not
+even make the person pending again (producers.webhook.intake), so an event that arrives while the
+message waits is folded into it even if the message starts before the entry would have been
+due. A person whose message already started is not marked, so events that arrive during a sync
+get a sync of their own afterwards.
 The mark is set after the enqueue, and not at all when the message has already started, so it
 never names a message that is not waiting on the queue (unless the message was lost: it then
 expires after QUEUED_TTL_S, and the next event is synced again).

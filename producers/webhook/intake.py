@@ -2,7 +2,8 @@
 
 Both writes happen in one Lua script, so a crash can never mark an event seen without its entry.
 Quiet, a later event of a person does not push their due time back; in a storm it does, up to a
-cap after their first event (see producers.webhook.burst).
+cap after their first event (see producers.webhook.burst). An event for a person whose sync
+message waits on the queue folds into that message (it reads ChartHop once it starts).
 
 Events arriving together are written together (group commit): each request waits for the one
 pipeline that carries its script call, so a burst costs one round trip per batch, not per event
@@ -18,20 +19,23 @@ from typing import Any, Final
 import redis.asyncio as aioredis
 from redis.exceptions import NoScriptError
 
-from producers.live.queue import Target
+from producers.live.queue import PERSON, Target
 from shared import constants
 
 SEEN_TTL_S: Final = 7 * 86_400
 
 _Waiting = tuple[list[str], list[str | int], "asyncio.Future[Any]"]  # keys, args, its answer
 
-# KEYS: the event's dedup marker, LIVE_PENDING, LIVE_FIRST. ARGV: the marker's TTL, the member,
-# its due time, now, extend (1 in a storm), cap (seconds after the first event).
-# Returns 1 when the event is new (and its entry pending), 0 when its id was seen before.
-# A member not yet pending is due at ARGV[3] and its first event is noted; one already pending
+# KEYS: the event's dedup marker, LIVE_PENDING, LIVE_FIRST, and for a person their queued mark.
+# ARGV: the marker's TTL, the member, its due time, now, extend (1 in a storm), cap (seconds after
+# the first event). Returns 1 when the event is new, 0 when its id was seen before.
+# A person whose live sync message is queued and not started needs nothing more: the message
+# reads ChartHop after it starts (spending the mark), so after this event's change. Otherwise a
+# member not yet pending is due at ARGV[3] and its first event is noted; one already pending
 # keeps its due time, unless in a storm: then it moves to ARGV[3], never past first + cap.
 _ACCEPT = """
 if not redis.call('set', KEYS[1], ARGV[2], 'NX', 'EX', tonumber(ARGV[1])) then return 0 end
+if KEYS[4] and redis.call('exists', KEYS[4]) == 1 then return 1 end
 local now = tonumber(ARGV[4])
 local current = redis.call('zscore', KEYS[2], ARGV[2])
 if not current then
@@ -69,6 +73,9 @@ class Intake:
     ) -> bool:
         """Make ``target`` pending, due at ``due``; False when ``event_id`` was seen before.
 
+        A person whose live sync message is queued and not yet started is not made pending:
+        that message reads the person after this event's change.
+
         With ``extend`` (a storm), a target already pending moves to ``due``, never later than
         ``cap_s`` after its first event. Returns once the write is in Redis; raises the
         RedisError of the batch that carried it.
@@ -77,6 +84,8 @@ class Intake:
             await self.client.zadd(constants.LIVE_PENDING, {target.member: due}, nx=True)
             return True
         keys = [constants.webhook_seen_key(event_id), constants.LIVE_PENDING, constants.LIVE_FIRST]
+        if target.kind == PERSON:  # a job's person is known only once the flusher resolves it
+            keys.append(constants.live_queued_key(target.id))
         first = due if now is None else now
         args: list[str | int] = [self.seen_ttl_s, target.member, repr(due), repr(first)]
         args += ["1" if extend else "0", repr(cap_s)]

@@ -98,6 +98,26 @@ def test_an_event_while_the_persons_message_still_waits_adds_no_message(
     assert pending(client) == {}
 
 
+def test_an_event_while_the_persons_message_waits_folds_into_it_even_once_it_has_started(
+    serve: Serve, client: redis.Redis
+) -> None:
+    clock = FakeClock()
+    webhook = serve(clock=clock, live_coalesce_seconds=1)
+    webhook.send(person_event("p1", event_id="e1"))
+    clock.advance(1)
+    flush(client, clock)
+    assert webhook.send(person_event("p1", event_id="e2")).status == 202  # first still queued
+    assert pending(client) == {}  # the queued message reads ChartHop after this change
+    start(client, sync_bodies(client)[0])
+    clock.advance(1)
+    flush(client, clock)
+    assert [body.item.person_id for body in sync_bodies(client)] == ["p1"]
+    webhook.send(person_event("p1", event_id="e3"))  # after the start: one more sync
+    clock.advance(1)
+    flush(client, clock)
+    assert [body.item.person_id for body in sync_bodies(client)] == ["p1", "p1"]
+
+
 def start(client: redis.Redis, message: SyncMessage) -> None:
     """What a worker does first with a live message: mark it started."""
     mark_started(client, message)
