@@ -32,6 +32,7 @@ from shared.broker import HopsyncBroker
 from shared.logging import configure_logging
 from shared.models import RunSummary
 from shared.stores import Stores
+from sim import embedded_redis
 from sim.harness import Simulation, start_simulation
 from workers.runtime import Runtime
 from workers.setup import setup_worker
@@ -70,16 +71,8 @@ def _listening(server: fakeredis.FakeServer, keep: bool) -> Iterator[str]:
     if not keep:
         yield "redis://embedded"
         return
-    tcp = fakeredis.TcpFakeServer(("127.0.0.1", 0), server_type="redis")
-    tcp.fake_server = server  # TCP clients see the demo's data
-    thread = threading.Thread(target=tcp.serve_forever, daemon=True)
-    thread.start()
-    host, port = tcp.server_address[:2]
-    try:
-        yield f"redis://{host!s}:{port}/0"
-    finally:
-        tcp.shutdown()
-        tcp.server_close()
+    with embedded_redis.serving(server) as url:  # TCP clients see the demo's data
+        yield url
 
 
 def _run(

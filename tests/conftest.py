@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 
 import pytest
 import redis
+
+from sim import embedded_redis
 
 REAL_REDIS = os.environ.get("HOPSYNC_TEST_REDIS", "redis://127.0.0.1:6379")
 CLAIM_KEY = "hopsync-test-session"
@@ -45,17 +46,8 @@ def redis_server_url() -> Iterator[str]:
         return
     if os.environ.get("CI") == "true":
         pytest.fail(f"Redis does not answer at {REAL_REDIS}; CI requires a real Redis server")
-    from fakeredis import TcpFakeServer
-
-    server = TcpFakeServer(("127.0.0.1", 0), server_type="redis")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    host, port = server.server_address[:2]
-    try:
-        yield f"redis://{host}:{port}/0"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with embedded_redis.serving() as url:
+        yield url
 
 
 @pytest.fixture
