@@ -1,4 +1,5 @@
-"""The receiver's accept path: a batch of events arriving together costs one Redis round trip."""
+"""The receiver's accept path: a batch of events arriving together costs one Redis round trip,
+and nothing else on a request's path talks to Redis."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ import redis
 import redis.asyncio as aioredis
 
 from producers.live.queue import Target
+from producers.webhook import create_app
 from producers.webhook.intake import Intake
 from shared import constants
+from sim.server import BackgroundServer
+from tests.producers.live.support import FakeClock, loaded_config
+from tests.producers.webhook.conftest import WebhookClient, person_event
 
 
 class Count:
@@ -65,3 +70,22 @@ def test_a_batch_of_events_costs_one_round_trip_even_after_redis_lost_the_script
     assert sent[2] == 3  # the pipeline, SCRIPT LOAD, the batch sent again
     assert answers == [True] * 150 + [False] * 5
     assert client.zcard(constants.LIVE_PENDING) == 150
+
+
+def test_the_receiver_spends_one_redis_round_trip_on_each_event_it_accepts(
+    redis_url: str, client: redis.Redis
+) -> None:
+    # Sent one after another, each event is a batch of its own: nothing else on the request's
+    # path may talk to Redis.
+    pool = aioredis.ConnectionPool.from_url(redis_url, connection_class=CountingAsyncConnection)
+    loaded = loaded_config(redis_url)
+    app = create_app(loaded, redis_client=aioredis.Redis(connection_pool=pool), clock=FakeClock())
+    with BackgroundServer(app) as server:
+        webhook = WebhookClient(server.url)
+        assert webhook.send(person_event("p0", event_id="warm")).status == 202  # loads the script
+        Count.sent = 0
+        for n in range(1, 11):
+            assert webhook.send(person_event(f"p{n}", event_id=f"e{n}")).status == 202
+        sent = Count.sent
+    assert sent == 10
+    assert client.zcard(constants.LIVE_PENDING) == 11
