@@ -154,7 +154,7 @@ def resync(
     config_path: str | None, dry_run: bool, wait: bool, as_json: bool, timeout: float
 ) -> None:
     """Resync everyone now (what the daily schedule runs), with the active configuration."""
-    from producers.console import wait_for_summary, wait_for_worker
+    from producers.ops.terminal import wait_for_summary, wait_for_worker
 
     started = time.monotonic()
     loaded = active_or_exit(config_path, author=cli_author(), preview=dry_run)

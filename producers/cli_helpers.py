@@ -1,6 +1,6 @@
 """What every command module shares: the two consoles, --config, loading it, printing a summary.
 
-The command modules (producers/cli.py, producers/approval.py, producers/ops/*) import these from
+The command modules (producers/cli.py, producers/ops/approval.py, producers/ops/*) import these from
 here, and producers/cli.py imports the command modules to add them: so the helpers live apart
 from the CLI's group, and nothing imports the CLI back.
 """
@@ -25,7 +25,7 @@ from shared.models import RunSummary
 from shared.redis_client import COMMAND_RETRIES, connect_redis
 
 if TYPE_CHECKING:
-    from producers.console import SummaryView
+    from producers.ops.terminal import SummaryView
 
 F = TypeVar("F", bound=Callable[..., Any])
 console = Console()
@@ -133,6 +133,6 @@ def print_summary(
     if as_json:
         click.echo(summary.model_dump_json(indent=2))
         return
-    from producers.console import print_summary_text
+    from producers.ops.terminal import print_summary_text
 
     print_summary_text(console, summary, limit=limit, view=view)

@@ -26,8 +26,8 @@ import fakeredis
 from rich.console import Console
 
 from config.loader import load_config
-from producers.console import SummaryView, summary_view, wait_for_summary
 from producers.factory import open_producer
+from producers.ops.terminal import SummaryView, summary_view, wait_for_summary
 from shared.broker import HopsyncBroker
 from shared.logging import configure_logging
 from shared.models import RunSummary

@@ -1,4 +1,5 @@
-"""Operator commands: dead letters and replay, run history, export of Okta users, query preview.
+"""Operator commands: dead letters and replay, run history and approval of held runs, export of
+Okta users, query preview; and how a run shows on a terminal (``terminal``: progress, summary).
 
 Each module exposes one click command or group that ``producers.cli`` adds to its group; the
 commands take their shared helpers from ``producers.cli_helpers``, never from the CLI itself.

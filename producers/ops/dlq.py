@@ -22,12 +22,12 @@ from rich.text import Text
 
 from config.loader import LoadedConfig
 from producers.cli_helpers import active_or_exit, config_option, console, print_summary
-from producers.console import wait_for_summary
 from producers.exits import DONE, UNAVAILABLE, HopsyncGroup, infrastructure_line, summary_exit_code
 from producers.factory import open_producer
 from producers.ops.durations import Duration
 from producers.ops.output import clip, compact_table, fail, print_wide, say, stamp
 from producers.ops.replay import ReplayPlan, plan_replay, replay
+from producers.ops.terminal import wait_for_summary
 from shared.deadletters import DeadLetter, DeadLetterStore
 from shared.errors import DeadLetterNotFoundError, HopsyncError
 from shared.models import RunMeta, RunSummary

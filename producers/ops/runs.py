@@ -12,10 +12,9 @@ import click
 from pydantic import BaseModel, ConfigDict
 from rich.table import Table
 
-from producers.approval import approve, discard
 from producers.cli_helpers import active_or_exit, config_option, console, print_summary
-from producers.console import SummaryView, summary_view
 from producers.exits import USAGE, HopsyncGroup, exit_code, summary_exit_code
+from producers.ops.approval import approve, discard
 from producers.ops.output import (
     compact_table,
     fail,
@@ -24,6 +23,7 @@ from producers.ops.output import (
     short_duration,
     stamp,
 )
+from producers.ops.terminal import SummaryView, summary_view
 from shared.config_store import config_label
 from shared.errors import RunNotFoundError
 from shared.models import OUTCOME_STATUSES, RunKind, RunMeta, RunStatus

@@ -18,7 +18,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from producers.cli import main
-from producers.console import wait_for_summary
+from producers.ops.terminal import wait_for_summary
 from shared.models import RunMeta, RunSummary
 from shared.runs import RunStore
 from sim.harness import Simulation, WorkerFleet, merge_config, start_simulation

@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 from redis import Redis
 
-from producers.approval import approve
 from producers.cli import main
-from producers.console import wait_for_summary
+from producers.ops.approval import approve
+from producers.ops.terminal import wait_for_summary
 from shared.lifecycle_store import LifecycleStore
 from shared.models import PersonOutcome, RunSummary
 from shared.runs import RunStore

@@ -9,9 +9,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from producers.approval import approve, discard
 from producers.cli import main
-from producers.console import wait_for_summary
+from producers.ops.approval import approve, discard
+from producers.ops.terminal import wait_for_summary
 from shared.models import RunSummary
 from shared.runs import RunStore
 from sim.harness import Simulation

@@ -24,7 +24,7 @@ from aiohttp.typedefs import Handler, Middleware
 from click.testing import CliRunner
 
 from producers.cli import main
-from producers.console import wait_for_summary
+from producers.ops.terminal import wait_for_summary
 from shared.models import RunMeta, RunSummary
 from shared.runs import RunStore
 from sim.harness import Simulation, WorkerFleet, merge_config, start_simulation

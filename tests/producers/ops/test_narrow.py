@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 
 from rich.console import Console, RenderableType
 
-from producers.console import SummaryView, summary_view
 from producers.ops.dlq import letters_view
 from producers.ops.query import Selection, selection_view
 from producers.ops.runs import RunRow, history_table
+from producers.ops.terminal import SummaryView, summary_view
 from shared.deadletters import DeadLetter
 from shared.models import FieldChange, PersonOutcome, RunSummary
 

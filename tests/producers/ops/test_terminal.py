@@ -15,8 +15,8 @@ import redis
 from click.testing import CliRunner
 from rich.console import Console
 
-from producers import console as waiting
 from producers.cli import main
+from producers.ops import terminal as waiting
 from shared import constants
 from shared.errors import BrokerUnavailableError
 from shared.models import RunSummary
