@@ -12,6 +12,7 @@ COPY workers/ workers/
 COPY producers/ producers/
 COPY config/ config/
 COPY sim/ sim/
+COPY harness/ harness/
 RUN pip wheel --no-cache-dir --disable-pip-version-check --no-deps --wheel-dir /wheels .
 
 FROM python:3.11-slim

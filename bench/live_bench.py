@@ -74,8 +74,8 @@ from live_procs import (
     warm_up,
 )
 
+from harness.world import WEBHOOK_SECRET, Simulation, WorkerFleet, free_port, start_simulation
 from shared.okta import DEFAULT_LIMITS
-from sim.harness import WEBHOOK_SECRET, Simulation, WorkerFleet, free_port, start_simulation
 
 USER_PATH = re.compile(r"^/api/v1/users/([^/]+)/?$")
 

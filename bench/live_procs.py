@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from redis_stats import redis_cpu
 
+from harness.world import WorkerFleet, free_port
 from producers.live.queue import PERSON, Target
 from shared import constants
-from sim.harness import WorkerFleet, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 

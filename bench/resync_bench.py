@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from redis_stats import redis_memory
 
+from harness.world import WorkerFleet, start_simulation
 from shared.okta import DEFAULT_LIMITS
-from sim.harness import WorkerFleet, start_simulation
 
 GROUPS = [
     {"name": f"{name}", "query": query}

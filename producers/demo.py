@@ -26,6 +26,7 @@ import fakeredis
 from rich.console import Console
 
 from config.loader import load_config
+from harness.world import Simulation, start_simulation
 from producers.factory import open_producer
 from producers.ops.terminal import SummaryView, summary_view, wait_for_summary
 from shared.broker import HopsyncBroker
@@ -33,7 +34,6 @@ from shared.logging import configure_logging
 from shared.models import RunSummary
 from shared.stores import Stores
 from sim import embedded_redis
-from sim.harness import Simulation, start_simulation
 from workers.runtime import Runtime
 from workers.setup import setup_worker
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("shared", "config", "workers", "producers", "sim")
+PACKAGES = ("shared", "config", "workers", "producers", "sim", "harness")
 
 
 @dataclass(frozen=True)

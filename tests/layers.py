@@ -86,6 +86,9 @@ LAYERS: tuple[Layer, ...] = (
         ),
     ),
     Layer("services", (("workers",), ("producers",), ("sim",))),
+    # A whole simulated world (simulators, a configuration, worker processes) for the demo, the
+    # tests and the benchmarks: above the simulators it starts, below the demo that uses it.
+    Layer("orchestration", (("harness",),)),
     # The composition roots: the `hopsync` command and the demo run workers, producers and
     # simulators in one process. Phase B of issue 18 moves them into a package of their own.
     Layer("entry points", (("producers.cli", "producers.demo"),)),

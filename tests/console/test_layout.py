@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from harness.world import CHARTHOP_TOKEN, OKTA_TOKEN, WEBHOOK_SECRET
 from producers.webconsole.working import WorkingCopies
-from sim.harness import CHARTHOP_TOKEN, OKTA_TOKEN, WEBHOOK_SECRET
 from tests.console.world import PASSWORD, ConsoleWorld, SignIn, sign_in
 
 PAGES = [

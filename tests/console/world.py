@@ -15,12 +15,12 @@ from click.testing import CliRunner
 from playwright.sync_api import Page, expect
 
 from config.loader import load_config
+from harness.world import Simulation, WorkerFleet, start_simulation
 from producers.cli import main
 from producers.webconsole.app import create_app
 from producers.webconsole.current import current
 from producers.webconsole.state import ConsoleOptions, ConsoleState
 from shared.rules import Rules
-from sim.harness import Simulation, WorkerFleet, start_simulation
 from sim.server import BackgroundServer
 
 CHROMIUM = os.environ.get("HOPSYNC_CHROMIUM", "/usr/bin/chromium")

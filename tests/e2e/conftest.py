@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from harness.world import Simulation, WorkerFleet, start_simulation
 from producers.cli import main
 from shared.models import RunSummary
-from sim.harness import Simulation, WorkerFleet, start_simulation
 from tests.contract.validator import ContractRecorder
 
 World = Callable[..., Simulation]

@@ -17,11 +17,11 @@ import redis
 import yaml
 from click.testing import CliRunner, Result
 
+from harness.world import Simulation, WorkerFleet, merge_config, start_simulation
 from producers.cli import main
 from producers.ops.terminal import wait_for_summary
 from shared.models import RunMeta, RunSummary
 from shared.runs import RunStore
-from sim.harness import Simulation, WorkerFleet, merge_config, start_simulation
 from tests.e2e.conftest import (
     NO_LIMITS,
     World,

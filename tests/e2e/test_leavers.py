@@ -15,13 +15,13 @@ import pytest
 from click.testing import CliRunner
 from redis import Redis
 
+from harness.world import Simulation
 from producers.cli import main
 from producers.ops.approval import approve
 from producers.ops.terminal import wait_for_summary
 from shared.lifecycle_store import LifecycleStore
 from shared.models import PersonOutcome, RunSummary
 from shared.runs import RunStore
-from sim.harness import Simulation
 from tests.e2e.conftest import World, resync
 
 pytestmark = pytest.mark.slow

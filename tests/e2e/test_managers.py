@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from sim.harness import Simulation
+from harness.world import Simulation
 from tests.e2e.conftest import NO_LIMITS, World, resync
 
 pytestmark = pytest.mark.slow

@@ -9,12 +9,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from harness.world import Simulation
 from producers.cli import main
 from producers.ops.approval import approve, discard
 from producers.ops.terminal import wait_for_summary
 from shared.models import RunSummary
 from shared.runs import RunStore
-from sim.harness import Simulation
 from tests.e2e.conftest import World, okta_state
 
 pytestmark = pytest.mark.slow

@@ -18,7 +18,7 @@ from typing import IO
 import pytest
 import redis
 
-from sim.harness import free_port
+from harness.world import free_port
 
 
 def redis_server_binary() -> str:

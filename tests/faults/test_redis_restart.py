@@ -32,6 +32,7 @@ from dramatiq.broker import MessageProxy
 
 import shared.dramatiq_coupling
 from config.settings import WorkerConfig
+from harness.world import WEBHOOK_SECRET, free_port
 from producers.live.flusher import FlushReport
 from producers.live.queue import LiveQueue
 from producers.live.runner import open_flusher
@@ -42,7 +43,6 @@ from shared.deadletters import DeadLetterStore
 from shared.errors import TransportError
 from shared.models import RunMeta, RunSummary
 from sim.charthop import send_event
-from sim.harness import WEBHOOK_SECRET, free_port
 from tests.faults.conftest import Arena, Build, assert_ended_as_undisturbed
 from tests.faults.redis_server import RedisServer
 from tests.producers.live.support import inflight, loaded_config, pending, sync_bodies

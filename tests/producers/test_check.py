@@ -16,9 +16,9 @@ import redis
 import yaml
 from click.testing import CliRunner, Result
 
+from harness.world import Simulation, free_port, start_simulation
 from producers.cli import main
 from shared.runs import RunStore
-from sim.harness import Simulation, free_port, start_simulation
 from tests.contract.validator import ContractRecorder
 
 

@@ -9,10 +9,10 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from harness.world import free_port
 from producers.cli import main
 from producers.exits import EXIT_CODES_HELP
 from shared.logging import hide_password
-from sim.harness import free_port
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "hopsync.example.yaml"
 SECRETS = {

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from harness.world import Simulation, start_simulation
 from producers.cli import main
-from sim.harness import Simulation, start_simulation
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.harness import Simulation, free_port, start_simulation
+from harness.world import Simulation, free_port, start_simulation
 
 START_WAIT_S = 20
 

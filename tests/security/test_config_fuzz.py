@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from config.loader import load_config, parse_config
+from harness.world import DEFAULT_CONFIG
 from shared.carrot import compile_expression, compile_filter, compile_source, compile_template
 from shared.errors import CarrotError, ConfigError
-from sim.harness import DEFAULT_CONFIG
 
 ENV = {
     "OKTA_API_TOKEN": "t-okta",

@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any
 
 from config import parse_config
+from harness.world import DEFAULT_CONFIG
 from shared.rules import Rules
-from sim.harness import DEFAULT_CONFIG
 
 TODAY = date(2026, 11, 28)
 

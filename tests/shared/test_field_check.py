@@ -7,9 +7,9 @@ from typing import Any
 
 from config.loader import parse_config
 from config.settings import HopsyncConfig
+from harness.world import DEFAULT_CONFIG
 from shared.field_check import KnownFields, problems, unknown_fields
 from sim.charthop.fields import org_fields
-from sim.harness import DEFAULT_CONFIG
 
 LISTED = KnownFields.from_field_list(field["name"] for field in org_fields([], "all"))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.harness import free_port
+from harness.world import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 

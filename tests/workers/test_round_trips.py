@@ -20,10 +20,10 @@ import redis
 import redis.asyncio as aioredis
 
 from config.loader import load_config
+from harness.world import Simulation, start_simulation
 from shared.live_safety import save_base
 from shared.models import PersonOutcome, SyncItem, SyncMessage
 from shared.runs import RunStore
-from sim.harness import Simulation, start_simulation
 from workers.runtime import Runtime
 from workers.sync import begin, sync_item
 

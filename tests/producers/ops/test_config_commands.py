@@ -11,8 +11,8 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
+from harness.world import Simulation, start_simulation
 from producers.cli import main
-from sim.harness import Simulation, start_simulation
 
 EXAMPLE = Path(__file__).parents[3] / "config" / "hopsync.example.yaml"
 

@@ -11,12 +11,12 @@ import dramatiq
 import pytest
 import redis
 
+from harness.world import Simulation, start_simulation
 from shared import constants
 from shared.deadletters import DeadLetter, DeadLetterStore
 from shared.messages import aggregate_message, sync_message
 from shared.models import SyncItem, SyncMessage
 from shared.runs import RunStore
-from sim.harness import Simulation, start_simulation
 from tests.producers.ops.support import invoke, ok
 
 NOW = datetime.now(UTC)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.world import Simulation, start_simulation
 from producers.ops.export_files import NAMED
-from sim.harness import Simulation, start_simulation
 from tests.contract.validator import ContractRecorder
 from tests.producers.ops.support import invoke, ok
 

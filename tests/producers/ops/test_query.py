@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from rich.console import Console
 
+from harness.world import Simulation, start_simulation
 from producers.ops.query import Selection, selection_table
 from shared.carrot import compile_filter
 from shared.errors import CarrotSyntaxError
-from sim.harness import Simulation, start_simulation
 from tests.producers.ops.support import invoke, ok
 
 

@@ -15,8 +15,8 @@ import pytest
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from harness.world import Simulation, WorkerFleet, start_simulation
 from shared.models import RunSummary
-from sim.harness import Simulation, WorkerFleet, start_simulation
 from tests.contract.validator import ContractRecorder
 from tests.producers.ops.support import expect, ok
 

@@ -11,11 +11,11 @@ import pytest
 import redis
 from rich.console import Console
 
+from harness.world import Simulation, start_simulation
 from producers.ops.runs import RunRow, history_table, wide_history_table
 from shared.models import PersonOutcome, RunSummary
 from shared.runs import RunStore
 from shared.summary import build_summary
-from sim.harness import Simulation, start_simulation
 from tests.producers.ops.support import expect, invoke, ok
 
 

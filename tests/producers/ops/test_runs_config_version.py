@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import redis
 
+from harness.world import Simulation, start_simulation
 from shared.models import PersonOutcome
 from shared.runs import RunStore
 from shared.summary import build_summary
-from sim.harness import Simulation, start_simulation
 from tests.producers.ops.support import ok
 
 

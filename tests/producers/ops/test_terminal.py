@@ -15,6 +15,7 @@ import redis
 from click.testing import CliRunner
 from rich.console import Console
 
+from harness.world import Simulation, free_port, start_simulation
 from producers.cli import main
 from producers.ops import terminal as waiting
 from shared import constants
@@ -23,7 +24,6 @@ from shared.models import RunSummary
 from shared.presence import Presence
 from shared.runs import RunStore
 from shared.summary import build_summary
-from sim.harness import Simulation, free_port, start_simulation
 
 
 @pytest.fixture

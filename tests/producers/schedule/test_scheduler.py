@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 import redis
 
+from harness.world import Simulation, start_simulation
 from producers.schedule.times import latest_slot
 from shared import constants
 from shared.runs import RunStore
-from sim.harness import Simulation, start_simulation
 
 REPO = Path(__file__).resolve().parents[3]
 ZONE = "America/New_York"

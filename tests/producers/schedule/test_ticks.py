@@ -16,11 +16,11 @@ import pytest
 import redis
 
 from config.loader import LoadedConfig, load_config
+from harness.world import Simulation, start_simulation
 from producers.schedule.scheduler import JobReport, Scheduler, SchedulerLock
 from shared import constants
 from shared.models import RunMeta
 from shared.runs import RunStore
-from sim.harness import Simulation, start_simulation
 
 NY = ZoneInfo("America/New_York")
 TODAY = date(2035, 6, 14)  # far from the generated start dates, which are near the real today

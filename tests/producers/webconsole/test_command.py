@@ -8,9 +8,9 @@ import redis
 import yaml
 from click.testing import CliRunner
 
+from harness.world import DEFAULT_CONFIG
 from producers.cli import main
 from producers.webconsole.accounts import AccountStore
-from sim.harness import DEFAULT_CONFIG
 
 
 def config_file(tmp_path: Path) -> str:

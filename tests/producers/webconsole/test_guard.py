@@ -11,11 +11,11 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from config.loader import LoadedConfig, Secrets, parse_config
+from harness.world import DEFAULT_CONFIG
 from producers.webconsole.app import create_app
 from producers.webconsole.guard import needed_role
 from producers.webconsole.state import ConsoleOptions, ConsoleState
 from producers.webconsole.views.signin import safe_next
-from sim.harness import DEFAULT_CONFIG
 
 PASSWORD = "a long enough password"
 Check = Callable[[TestClient[web.Request, web.Application]], Awaitable[None]]
