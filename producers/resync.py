@@ -409,7 +409,12 @@ class Producer:
         enqueue_aggregator(self.broker, self.runs, run_id)
 
     async def replay(self, items: list[SyncItem], *, kind: RunKind = "replay") -> RunMeta:
-        """Start a run of fresh-read items (a replay of dead letters)."""
+        """Start a run of fresh-read items (a replay of dead letters).
+
+        Refused (ConfigError, no run) while the configuration reads unknown fields: the letters
+        may be what a live run refused for that very reason.
+        """
+        await self.check_fields()
         run = self.new_run(kind)
         fresh = [item.model_copy(update={"snapshot": False}) for item in items]
         self.enqueue(run, fresh)

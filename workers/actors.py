@@ -65,8 +65,9 @@ def aggregate_run(run_id: str) -> None:
     if not runtime.runs.save_summary(summary):
         log.info("summary already stored", run_id=run_id)
         return
+    # A failed run stays failed (a live run whose configuration reads unknown fields).
     runtime.runs.save_meta(
-        meta.model_copy(update={"status": "completed", "finished_at": summary.finished_at})
+        meta.model_copy(update={"status": summary.status, "finished_at": summary.finished_at})
     )
     dramatiq.get_broker().enqueue(notify_message(run_id))
     _observe(summary)

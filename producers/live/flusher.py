@@ -7,6 +7,12 @@ claim, however often the count is retried), enqueues one fresh-read sync message
 person, marks those people queued, releases the entries, and seals live runs whose period ended.
 An entry is released only after its message is on the queue (or found already there), so a
 flusher that dies mid-way leaves it in flight until its lease expires and another claims it again.
+
+Before a run's first message, the configuration version it pinned is checked for unknown fields
+(producers.live.fields, once per version). A version reading a field the org lacks writes
+nothing: the run is marked failed with the reason, and each person's message goes to the
+dead-letter queue as a failed outcome of the run, to replay once the configuration is fixed.
+When the org's fields cannot be read, the entries stay in flight and are tried again.
 """
 
 from __future__ import annotations
@@ -17,18 +23,24 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
+import dramatiq
 import redis
 import structlog
 
 from config.settings import SettingsConfig
+from producers.live.fields import FieldGate
 from producers.live.queue import PERSON, Claim, LiveQueue, Target, parse_member
 from producers.live.runs import LiveRuns
+from shared import constants
+from shared.aggregator import enqueue_aggregator
 from shared.broker import HopsyncBroker
 from shared.charthop import ChartHopClient
+from shared.deadletters import DeadLetter, DeadLetterStore, now
 from shared.errors import HopsyncError
 from shared.messages import sync_message
-from shared.models import SyncItem
+from shared.models import PersonOutcome, SyncItem
 from shared.runs import RunStore
 
 log = structlog.get_logger(__name__)
@@ -65,10 +77,21 @@ class FlushReport:
     claimed: int = 0
     enqueued: int = 0
     already_queued: int = 0  # people skipped: their previous message had not started yet
+    dead_lettered: int = 0  # people not synced: the run's configuration reads unknown fields
     dropped: list[str] = field(default_factory=list)
     retry: list[str] = field(default_factory=list)
     run_id: str | None = None
     sealed: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Target:
+    """Where a batch's fresh people go: the period's run, its configuration version, and when."""
+
+    run_id: str
+    version: int | None
+    fresh: list[str]
+    stamp_ms: int
 
 
 @dataclass
@@ -105,9 +128,12 @@ class LiveFlusher:
         resolve_job: JobResolver | None = None,
         clock: Clock = time.time,
         settings: SettingsSource | None = None,
+        fields: FieldGate | None = None,
     ) -> None:
         self.options = options or LiveOptions()
         self.settings = settings
+        self.fields = fields
+        self.dead_letters = DeadLetterStore(client)
         self.broker = broker
         self.queue = LiveQueue(client)
         self.live_runs = LiveRuns(
@@ -141,9 +167,9 @@ class LiveFlusher:
         report = FlushReport(claimed=len(claim.members))
         if claim.members:
             batch = await self._sort(claim.members)
+            await self._flush(claim, batch, report)
             report.dropped, report.retry = batch.dropped, batch.retry
-            report.run_id, report.enqueued = await asyncio.to_thread(self._enqueue, claim, batch)
-            report.already_queued = len(batch.people) - report.enqueued
+            report.already_queued = len(batch.people) - report.enqueued - report.dead_lettered
         report.sealed = await asyncio.to_thread(self.live_runs.seal_ended, self.clock())
         return report
 
@@ -203,29 +229,98 @@ class LiveFlusher:
             return
         batch.people.setdefault(person_id, []).append(target.member)
 
-    def _enqueue(self, claim: Claim, batch: _Batch) -> tuple[str | None, int]:
-        run_id: str | None = None
+    async def _flush(self, claim: Claim, batch: _Batch, report: FlushReport) -> None:
+        """Send the batch's fresh people to the period's run (or dead-letter them), then release."""
+        target = await asyncio.to_thread(self._target, batch)
+        refusal: str | None = None
+        if target is not None and self.fields is not None:
+            try:
+                refusal = await self.fields.refusal(target.version)
+            except HopsyncError as error:
+                # Left in flight: the lease expires and a later tick checks the fields again.
+                log.warning(
+                    "live sync waits: the fields of its configuration could not be checked",
+                    version=target.version,
+                    error=str(error),
+                )
+                batch.retry += [member for members in batch.people.values() for member in members]
+                batch.people = {}
+                await asyncio.to_thread(self.queue.release, claim, batch.dropped)
+                return
+        if target is not None:
+            report.run_id = target.run_id
+            if refusal is None:
+                report.enqueued = await asyncio.to_thread(self._enqueue, claim, target)
+            else:
+                report.dead_lettered = await asyncio.to_thread(
+                    self._dead_letter, claim, target, refusal
+                )
+        handled = [member for members in batch.people.values() for member in members]
+        await asyncio.to_thread(self.queue.release, claim, handled + batch.dropped)
+
+    def _target(self, batch: _Batch) -> _Target | None:
         fresh = self.queue.unqueued(list(batch.people))
-        if fresh:
-            # The period is read after resolving jobs, which may have taken a while.
-            now = self.clock()
-            run_id = self.live_runs.run_for(now)
-            stamp = int(now * 1000)
-            items = {person_id: _item(person_id, stamp) for person_id in fresh}
-            version = self.live_runs.config_version(run_id)
-            messages = [
-                sync_message(run_id, False, item, kind="live", config_version=version)
-                for item in items.values()
-            ]
-            self.live_runs.count(run_id, len(messages), batch=claim.token)
-            self.broker.enqueue_many(messages)
-            self.queue.mark_queued({person_id: item.key for person_id, item in items.items()})
-            log.info("live sync enqueued", run_id=run_id, people=len(messages))
         if len(fresh) < len(batch.people):
             log.info("live sync already queued", people=len(batch.people) - len(fresh))
-        handled = [member for members in batch.people.values() for member in members]
-        self.queue.release(claim, handled + batch.dropped)
-        return run_id, len(fresh)
+        if not fresh:
+            return None
+        # The period is read after resolving jobs, which may have taken a while.
+        now = self.clock()
+        run_id = self.live_runs.run_for(now)
+        version = self.live_runs.config_version(run_id)
+        return _Target(run_id, version, fresh, int(now * 1000))
+
+    def _messages(self, target: _Target) -> list[tuple[SyncItem, dramatiq.Message[Any]]]:
+        items = [_item(person_id, target.stamp_ms) for person_id in target.fresh]
+        return [
+            (item, sync_message(target.run_id, False, item, "live", config_version=target.version))
+            for item in items
+        ]
+
+    def _enqueue(self, claim: Claim, target: _Target) -> int:
+        messages = self._messages(target)
+        self.live_runs.count(target.run_id, len(messages), batch=claim.token)
+        self.broker.enqueue_many([message for _, message in messages])
+        marks = {person: item.key for person, (item, _) in zip(target.fresh, messages, strict=True)}
+        self.queue.mark_queued(marks)
+        log.info("live sync enqueued", run_id=target.run_id, people=len(messages))
+        return len(messages)
+
+    def _dead_letter(self, claim: Claim, target: _Target, reason: str) -> int:
+        """Nothing is written: each message is kept as a dead letter and a failed outcome.
+
+        Counted into the run first, as sent messages are, so the run completes on its outcomes;
+        the run is marked failed with the reason, which its summary keeps.
+        """
+        messages = self._messages(target)
+        self.live_runs.count(target.run_id, len(messages), batch=claim.token)
+        meta = self.runs.meta(target.run_id)
+        if meta.status != "failed":
+            self.runs.save_meta(meta.model_copy(update={"status": "failed", "note": reason}))
+        label = "its configuration" if target.version is None else f"version {target.version}"
+        said = f"not synced: {label} reads unknown fields (the run's reason says which)"
+        outcomes: list[PersonOutcome] = []
+        for item, message in messages:
+            self.dead_letters.add(
+                DeadLetter(
+                    id=message.message_id,
+                    actor=constants.SYNC_ACTOR,
+                    queue=constants.SYNC_QUEUE,
+                    run_id=target.run_id,
+                    item_key=item.key,
+                    person_id=item.person_id,
+                    error=reason,
+                    failed_at=now(),
+                    message=message.asdict(),
+                )
+            )
+            outcomes.append(
+                PersonOutcome(key=item.key, status="failed", person_id=item.person_id, reason=said)
+            )
+        if self.runs.record(target.run_id, outcomes):  # the period ended and was sealed meanwhile
+            enqueue_aggregator(self.broker, self.runs, target.run_id)
+        log.error("live sync dead-lettered", run_id=target.run_id, people=len(messages))
+        return len(messages)
 
 
 def _item(person_id: str, stamp_ms: int) -> SyncItem:

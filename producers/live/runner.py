@@ -25,9 +25,10 @@ import redis
 import structlog
 
 from config.loader import LoadedConfig
+from config.settings import HopsyncConfig
+from producers.live.fields import FieldGate, charthop_fields
 from producers.live.flusher import (
     Clock,
-    JobResolver,
     LiveFlusher,
     LiveOptions,
     SettingsSource,
@@ -51,22 +52,25 @@ async def open_flusher(
 ) -> AsyncIterator[LiveFlusher]:
     """A flusher on the configured Redis and ChartHop; closes its connections on exit.
 
-    Without a ChartHop token, job-only events cannot be resolved and are dropped with a log line.
+    Without a ChartHop token, job-only events cannot be resolved and are dropped with a log line,
+    and the fields a configuration reads are not checked (its syncs cannot read ChartHop either).
     """
     # A tick rides out a Redis restart: one failing after its claim would leave the claimed
     # entries to the lease (a minute). It may hold up the process's shutdown as long (~19 s).
     client = connect_redis(loaded.secrets.redis_url, socket_timeout=5, socket_connect_timeout=2)
     stores = Stores.connect(loaded, client)
     session = aiohttp.ClientSession()
+    charthop = _charthop(loaded, session)
     try:
         flusher = LiveFlusher(
             client,
             stores.broker,
             stores.runs,
             options or LiveOptions.from_settings(loaded.config.settings),
-            resolve_job=_resolver(loaded, session),
+            resolve_job=charthop_job_resolver(charthop) if charthop else None,
             clock=clock,
             settings=_following(loaded, client) if options is None else None,
+            fields=_field_gate(loaded, client, charthop) if charthop else None,
         )
         yield flusher
     finally:
@@ -195,13 +199,25 @@ def _following(loaded: LoadedConfig, client: redis.Redis) -> SettingsSource | No
     return lambda: follower.current().config.settings
 
 
-def _resolver(loaded: LoadedConfig, session: aiohttp.ClientSession) -> JobResolver | None:
+def _charthop(loaded: LoadedConfig, session: aiohttp.ClientSession) -> ChartHopClient | None:
     token = loaded.secrets.charthop_api_token
     if token is None:
         return None
     charthop = loaded.config.charthop
-    # Few, short retries: a flush waits for its job look-ups, and a failed one is retried anyway.
+    # Few, short retries: a flush waits for its ChartHop reads, and a failed one is retried anyway.
     settings = ChartHopSettings(
         base_url=charthop.base_url, org=charthop.org, token=token, max_retries=2, timeout_s=10
     )
-    return charthop_job_resolver(ChartHopClient(settings, session))
+    return ChartHopClient(settings, session)
+
+
+def _field_gate(loaded: LoadedConfig, client: redis.Redis, charthop: ChartHopClient) -> FieldGate:
+    """Checks each configuration version a live run pins, as resync checks its own."""
+    store = store_of(client, loaded.secrets)
+
+    def config_of(version: int | None) -> HopsyncConfig:
+        if version is None or version == loaded.version:
+            return loaded.config
+        return store.get(version).config()
+
+    return FieldGate(charthop_fields(charthop), config_of)

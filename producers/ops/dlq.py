@@ -29,7 +29,7 @@ from producers.ops.output import clip, compact_table, fail, print_wide, say, sta
 from producers.ops.replay import ReplayPlan, plan_replay, replay
 from producers.ops.terminal import wait_for_summary
 from shared.deadletters import DeadLetter, DeadLetterStore
-from shared.errors import DeadLetterNotFoundError, HopsyncError
+from shared.errors import ConfigError, DeadLetterNotFoundError, HopsyncError
 from shared.models import RunMeta, RunSummary
 from shared.stores import Stores
 
@@ -165,6 +165,8 @@ def replay_letters(
     if not dry_run and plan.replayed:
         try:
             run = asyncio.run(_enqueue(loaded, stores, plan))
+        except ConfigError as error:  # the configuration reads unknown fields: nothing enqueued
+            fail(f"replay not started: {error}", 2)
         except (HopsyncError, redis.RedisError) as error:
             code = UNAVAILABLE if infrastructure_line(error) else 1
             kept = "letters not yet enqueued stay in the queue: retry"

@@ -110,13 +110,15 @@ def original_message(letter: DeadLetter) -> dramatiq.Message[Any]:
 
 
 async def replay(plan: ReplayPlan, producer: Producer, letters: DeadLetterStore) -> RunMeta | None:
-    """Enqueue a plan, removing each letter once its message is enqueued; returns the new run."""
+    """Enqueue a plan, removing each letter once its message is enqueued; returns the new run.
+
+    The sync items go first: a configuration reading unknown fields refuses them (ConfigError)
+    before anything at all is enqueued.
+    """
+    run = await producer.replay(plan.items) if plan.items else None
+    for letter in plan.covered:
+        letters.remove(letter.id)
     for letter in plan.originals:
         producer.broker.enqueue(original_message(letter))
-        letters.remove(letter.id)
-    if not plan.items:
-        return None
-    run = await producer.replay(plan.items)
-    for letter in plan.covered:
         letters.remove(letter.id)
     return run

@@ -58,15 +58,18 @@ def test_events_become_sync_messages_through_the_background_flusher(
 def test_hopsync_webhook_runs_the_flusher_in_a_process_of_its_own(
     serve: Serve, client: redis.Redis, redis_url: str
 ) -> None:
-    loaded = loaded_config(redis_url)
-    options = LiveOptions(period_s=60, grace_s=1, interval_s=0.05)
-    webhook = serve(
-        clock=time.time,
-        background=[flusher_process_context(loaded, options)],
-        live_coalesce_seconds=0.2,
-    )
-    assert webhook.send(person_event("p1")).status == 202
-    bodies = wait_for_messages(client, 1, timeout_s=30)  # the child imports hopsync first
+    fake = FakeChartHop.generated(3, seed=1, token=CHARTHOP_TOKEN)
+    with BackgroundServer(create_app(fake)) as charthop:  # the flusher checks the fields read
+        loaded = loaded_config(redis_url, charthop_url=charthop.url)
+        options = LiveOptions(period_s=60, grace_s=1, interval_s=0.05)
+        webhook = serve(
+            clock=time.time,
+            charthop_url=charthop.url,
+            background=[flusher_process_context(loaded, options)],
+            live_coalesce_seconds=0.2,
+        )
+        assert webhook.send(person_event("p1")).status == 202
+        bodies = wait_for_messages(client, 1, timeout_s=30)  # the child imports hopsync first
     assert [body.item.person_id for body in bodies] == ["p1"]
     flushers = [child for child in multiprocessing.active_children() if "flusher" in child.name]
     assert len(flushers) == 1 and flushers[0].pid != os.getpid()
