@@ -49,30 +49,15 @@ from config.loader import parse_config
 from config.settings import HopsyncConfig
 from shared import constants
 from shared.errors import ConfigError, ConfigVersionNotFoundError
+from shared.lua import lua_script
 
 ConfigSource = Literal["cli", "console", "file"]
 DRAFT_TTL_S: Final = 86_400  # a day: longer than any dry run, short enough to leave no clutter
 _CACHE_SIZE: Final = 32
 
-# KEYS: versions hash, active, next; ARGV: number, record. The active version only moves forward,
-# so two saves racing leave the newer one active whatever order their scripts run in.
-_SAVE = """
-redis.call('hset', KEYS[1], ARGV[1], ARGV[2])
-if tonumber(redis.call('get', KEYS[2]) or '0') < tonumber(ARGV[1]) then
-  redis.call('set', KEYS[2], ARGV[1])
-end
-return 1
-"""
+_SAVE = lua_script(__name__, "config_store_save.lua")
 
-# KEYS: versions hash, active, next; ARGV: record. Saves version 1 only when no number was ever
-# handed out, so services starting together against an empty Redis save the file once, and a
-# save racing them takes number 2 instead of overwriting 1.
-_BOOTSTRAP = """
-if redis.call('setnx', KEYS[3], 1) == 0 then return 0 end
-redis.call('hset', KEYS[1], '1', ARGV[1])
-redis.call('set', KEYS[2], 1)
-return 1
-"""
+_BOOTSTRAP = lua_script(__name__, "config_store_bootstrap.lua")
 
 
 class ConfigVersion(BaseModel):

@@ -16,6 +16,7 @@ from typing import Final
 import redis
 
 from shared import constants
+from shared.lua import lua_script
 from shared.okta.buckets import ALL_BUCKETS
 
 ALIVE_WITHIN_S: Final = 10.0  # a worker beats every second; ten missed beats mean it is gone
@@ -32,17 +33,9 @@ BUCKET_WORDS: Final[dict[str, str]] = {
     "other": "other calls",
 }
 
-_BEAT = """
-local now = tonumber(redis.call('time')[1])
-redis.call('zadd', KEYS[1], now, ARGV[1])
-redis.call('zremrangebyscore', KEYS[1], '-inf', now - tonumber(ARGV[2]))
-return now
-"""
+_BEAT = lua_script(__name__, "presence_beat.lua")
 
-_ALIVE = """
-local now = tonumber(redis.call('time')[1])
-return redis.call('zcount', KEYS[1], now - tonumber(ARGV[1]), '+inf')
-"""
+_ALIVE = lua_script(__name__, "presence_alive.lua")
 
 
 def worker_id(pid: int) -> str:

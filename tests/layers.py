@@ -32,6 +32,7 @@ LAYERS: tuple[Layer, ...] = (
                 "shared.constants",
                 "shared.records",
                 "shared.gc_pause",
+                "shared.lua",
                 "shared.carrot",
                 "shared.okta",
                 "shared.charthop",

@@ -21,27 +21,14 @@ from shared import constants
 from shared.aggregator import enqueue_aggregator
 from shared.broker import HopsyncBroker
 from shared.config_store import ConfigStore
+from shared.lua import lua_script
 from shared.runs import RunStore
 
 log = structlog.get_logger(__name__)
 
-# Returns the period's run id: the stored one, or ARGV[1] when this call stored it.
-_OPEN = """
-local current = redis.call('get', KEYS[1])
-if current then return current end
-redis.call('set', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[3]))
-redis.call('zadd', KEYS[2], ARGV[2], ARGV[1])
-return ARGV[1]
-"""
+_OPEN = lua_script(__name__, "runs_open.lua")
 
-# Adds ARGV[1] to the run's enqueued count once per batch (KEYS[2] marks the batch counted), so
-# a count the client retries because its answer was lost adds nothing the second time.
-_COUNT = """
-if not redis.call('set', KEYS[2], 1, 'NX', 'EX', tonumber(ARGV[2])) then
-  return tonumber(redis.call('hget', KEYS[1], 'enqueued') or 0)
-end
-return redis.call('hincrby', KEYS[1], 'enqueued', tonumber(ARGV[1]))
-"""
+_COUNT = lua_script(__name__, "runs_count.lua")
 COUNTED_TTL_S = 3600  # far longer than a client retries one command
 
 

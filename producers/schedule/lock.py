@@ -21,19 +21,14 @@ import redis
 import structlog
 
 from shared import constants
+from shared.lua import lua_script
 
 log = structlog.get_logger(__name__)
 
 LOCK_TTL_MS = 30_000
 
-_RENEW = """
-if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
-return 0
-"""
-_RELEASE = """
-if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
-return 0
-"""
+_RENEW = lua_script(__name__, "lock_renew.lua")
+_RELEASE = lua_script(__name__, "lock_release.lua")
 
 Role = Literal["holder", "standby"]
 
