@@ -100,3 +100,24 @@ def test_a_dry_run_of_unsaved_settings_plans_with_them_and_saves_nothing(
     assert world.sim.okta.counters().writes == writes
     assert "Engineering Managers" not in world.sim.okta.groups_by_name()
     assert store.active().version == before.version
+
+
+def test_save_refuses_settings_that_read_an_unknown_charthop_field_and_saves_nothing(
+    signed_in: SignIn, world: ConsoleWorld
+) -> None:
+    store = world.state.config_store
+    before = store.active()
+    # As a filter kept while ChartHop's fields could not be read would be: unchecked on keep.
+    copies = WorkingCopies(world.client)
+    copy = copies.load("ada", before)
+    copy.document["groups"][0]["query"] = "departmnt:engineering"
+    copies.keep("ada", copy)
+    page = signed_in("ada")
+    page.get_by_role("link", name="Save Settings").first.click()
+    page.get_by_label("Comment").fill("a typo")
+    page.get_by_role("button", name="Save Settings").click()
+    expect(page.locator(".flash")).to_contain_text(
+        "Not saved: your settings read unknown ChartHop fields: groups[0].query: unknown field "
+        "'departmnt' (did you mean 'department'?)"
+    )
+    assert store.active().digest == before.digest

@@ -17,6 +17,7 @@ from producers.webconsole.state import STATE
 from producers.webconsole.views.settings import problems_by_path
 from shared.config_store import ConfigStore, ConfigVersion
 from shared.errors import ConfigError, ConfigVersionNotFoundError, HopsyncError
+from shared.field_check import unknown_fields
 
 
 def _problems(editing: Editing) -> dict[str, list[str]]:
@@ -25,6 +26,20 @@ def _problems(editing: Editing) -> dict[str, list[str]]:
     except ConfigError as error:
         return problems_by_path(error)
     return {}
+
+
+async def _unknown_fields(request: web.Request, editing: Editing) -> str:
+    """The unknown ChartHop fields the working copy reads, in one line ("" when none, or when
+    ChartHop's fields cannot be read now: the filters were checked as they were kept)."""
+    try:
+        config = parse_config(editing.copy.document, source="your unsaved settings")
+    except ConfigError:
+        return ""  # saving reports these
+    known = await request.app[STATE].knowledge.fields(editing.active.loaded)
+    if known is None:
+        return ""
+    found = unknown_fields(config, known)
+    return "; ".join(f"{item.where}: {item.message.splitlines()[0]}" for item in found)
 
 
 async def review(request: web.Request) -> web.Response:
@@ -52,6 +67,10 @@ async def save(request: web.Request) -> web.StreamResponse:
         raise redirect("/review")
     if not comment:
         flash(request, "Say what this change is for: a comment is required to save.")
+        raise redirect("/review")
+    unknown = await _unknown_fields(request, editing)
+    if unknown:  # as `hopsync config apply` refuses them (issue 14)
+        flash(request, f"Not saved: your settings read unknown ChartHop fields: {unknown}")
         raise redirect("/review")
     try:
         version = state.config_store.save(
