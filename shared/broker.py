@@ -35,14 +35,7 @@ from shared import constants
 from shared.dramatiq_coupling import DurableRetries
 from shared.dramatiq_coupling import HopsyncBroker as HopsyncBroker
 from shared.errors import ApiError, BrokerUnavailableError, HopsyncError
-
-# Kept importable from here for the branches in flight (phase B of issue 18 drops these names);
-# new code imports them from shared.redis_client.
-from shared.redis_client import REDIS_DOWN as REDIS_DOWN
-from shared.redis_client import connect_async_redis as connect_async_redis
-from shared.redis_client import connect_redis as connect_redis
-from shared.redis_client import redis_retry as redis_retry
-from shared.redis_client import wait_for_redis as wait_for_redis
+from shared.redis_client import connect_redis
 
 MAINTENANCE_CHANCE = 50_000
 

@@ -14,10 +14,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from shared.broker import REDIS_DOWN
 from shared.errors import BrokerUnavailableError, NoWorkerError, WaitTimeoutError
 from shared.models import PersonOutcome, RunSummary
 from shared.presence import Presence, waiting_reason
+from shared.redis_client import REDIS_DOWN
 from shared.runs import RunStore
 from shared.summary import describe, headline
 
