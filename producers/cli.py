@@ -50,6 +50,7 @@ from shared.logging import FORMAT_ENV, hide_password, json_from_env
 from shared.metrics import DEFAULT_PORTS, METRICS_PORT_ENV, serve_metrics
 from shared.models import RunMeta
 from shared.presence import Presence
+from shared.runs import by_cli
 from shared.stores import Stores
 from shared.worker_launch import fleet_metrics_env, worker_command, worker_env
 
@@ -203,7 +204,7 @@ async def start_resync(loaded: LoadedConfig, stores: Stores, *, dry_run: bool) -
     """Open the API clients, run the resync producer, close them."""
     from producers.factory import open_producer
 
-    async with open_producer(loaded, stores) as producer:
+    async with open_producer(loaded, stores, started_by=by_cli()) as producer:
         return await producer.resync(dry_run=dry_run)
 
 

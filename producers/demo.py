@@ -32,6 +32,7 @@ from producers.ops.terminal import SummaryView, summary_view, wait_for_summary
 from shared.broker import HopsyncBroker
 from shared.logging import configure_logging
 from shared.models import RunSummary
+from shared.runs import by_cli
 from shared.stores import Stores
 from sim import embedded_redis
 from workers.runtime import Runtime
@@ -162,7 +163,9 @@ def _resync(
 
     async def start() -> str:
         limiter_redis = fakeredis.FakeAsyncRedis(server=server)
-        async with open_producer(runtime.loaded, stores, limiter_redis=limiter_redis) as producer:
+        async with open_producer(
+            runtime.loaded, stores, started_by=by_cli(), limiter_redis=limiter_redis
+        ) as producer:
             run = await producer.resync(dry_run=dry_run, note="demo")
             return run.run_id
 

@@ -21,12 +21,25 @@ from shared.stores import Stores
 
 @asynccontextmanager
 async def open_producer(
-    loaded: LoadedConfig, stores: Stores, *, limiter_redis: aioredis.Redis | None = None
+    loaded: LoadedConfig,
+    stores: Stores,
+    *,
+    started_by: str,
+    limiter_redis: aioredis.Redis | None = None,
 ) -> AsyncIterator[Producer]:
     """A producer on ``stores`` with API clients of its own, closed when the block ends.
 
-    ``limiter_redis``: the rate limiter's Redis, when not the configured one (fakeredis in the
-    demo). The producer plans with ``loaded`` and pins its version (if any) in every run it starts.
+    ``started_by`` is recorded in every run it starts (``shared.runs.by_cli()``, ``BY_SCHEDULE``,
+    ``by_console(account)``). ``limiter_redis``: the rate limiter's Redis, when not the configured
+    one (fakeredis in the demo). The producer plans with ``loaded`` and pins its version (if any)
+    in every run it starts.
     """
     async with api_clients(loaded, limiter_redis) as clients:
-        yield Producer.of(loaded, stores.runs, stores.broker, clients.okta, clients.charthop)
+        yield Producer.of(
+            loaded,
+            stores.runs,
+            stores.broker,
+            clients.okta,
+            clients.charthop,
+            started_by=started_by,
+        )

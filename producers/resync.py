@@ -70,6 +70,7 @@ class Producer:
     charthop: ChartHopClient
     config_version: int | None = None
     config_draft: bool = False
+    started_by: str = ""  # recorded in every run it starts (shared.runs.by_cli()...)
 
     @classmethod
     def of(
@@ -79,6 +80,8 @@ class Producer:
         broker: HopsyncBroker,
         okta: OktaClient,
         charthop: ChartHopClient,
+        *,
+        started_by: str,
     ) -> Producer:
         """A producer planning with a loaded configuration, pinning its version in every run."""
         return cls(
@@ -89,6 +92,7 @@ class Producer:
             charthop,
             config_version=loaded.version,
             config_draft=loaded.draft,
+            started_by=started_by,
         )
 
     def new_run(self, kind: RunKind, *, dry_run: bool = False, note: str = "") -> RunMeta:
@@ -99,6 +103,7 @@ class Producer:
             note=note,
             config_version=self.config_version,
             config_draft=self.config_draft,
+            started_by=self.started_by,
         )
 
     async def resync(self, *, dry_run: bool = False, note: str = "") -> RunMeta:

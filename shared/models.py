@@ -169,6 +169,7 @@ class RunMeta(Model):
     config_draft: bool = False
     held_by: list[str] = Field(default_factory=list)  # the safety limits a held run passed
     warnings: list[str] = Field(default_factory=list)  # what a reader should check (dry runs)
+    started_by: str = ""  # cli:USER, schedule, live, console:ACCOUNT; "" for older runs
 
 
 class RunSummary(Model):
@@ -190,6 +191,7 @@ class RunSummary(Model):
     config_draft: bool = False
     held_by: list[str] = Field(default_factory=list)  # the safety limits a held run passed
     warnings: list[str] = Field(default_factory=list)
+    started_by: str = ""  # as in RunMeta
 
     @property
     def failed_people(self) -> int:

@@ -14,15 +14,32 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 import redis
 
 from shared import constants
+from shared.active_config import cli_author
 from shared.errors import RunNotFoundError
 from shared.models import PersonOutcome, RunKind, RunMeta, RunSummary, SyncItem
 
 RECORD_CHUNK = 2_000  # outcomes per script call
+
+# Who started a run (RunMeta.started_by): the scheduler, the live sync, a shell user, an account.
+BY_SCHEDULE: Final = "schedule"
+BY_LIVE: Final = "live"
+
+
+def by_cli() -> str:
+    """``cli:USER@HOST`` (or ``cli:$HOPSYNC_AUTHOR``): who runs a command, named as the
+    configuration versions it saves name their author."""
+    return f"cli:{cli_author()}"
+
+
+def by_console(account: str) -> str:
+    """``console:ACCOUNT``: the signed-in console account."""
+    return f"console:{account}"
+
 
 _RECORD = """
 local meta, outcomes = KEYS[1], KEYS[2]
@@ -117,10 +134,12 @@ class RunStore:
         note: str = "",
         config_version: int | None = None,
         config_draft: bool = False,
+        started_by: str = "",
     ) -> RunMeta:
         """Start a new run with no expected count yet (outcomes may arrive before it is sealed).
 
-        ``config_version`` (and ``config_draft``) pin the configuration its messages plan with.
+        ``config_version`` (and ``config_draft``) pin the configuration its messages plan with;
+        ``started_by`` says who started it (``by_cli()``, ``BY_SCHEDULE``...).
         """
         meta = RunMeta(
             run_id=new_run_id(kind),
@@ -130,6 +149,7 @@ class RunStore:
             note=note,
             config_version=config_version,
             config_draft=config_draft,
+            started_by=started_by,
         )
         key = constants.run_key(meta.run_id)
         with self.client.pipeline() as pipe:

@@ -55,6 +55,7 @@ def build_summary(
         config_draft=meta.config_draft,
         held_by=meta.held_by,
         warnings=meta.warnings,
+        started_by=meta.started_by,
     )
 
 

@@ -22,7 +22,7 @@ from shared.aggregator import enqueue_aggregator
 from shared.broker import HopsyncBroker
 from shared.config_store import ConfigStore
 from shared.lua import lua_script
-from shared.runs import RunStore
+from shared.runs import BY_LIVE, RunStore
 
 log = structlog.get_logger(__name__)
 
@@ -95,6 +95,7 @@ class LiveRuns:
             "live",
             note=f"live sync from {start:%Y-%m-%d %H:%M:%S} UTC",
             config_version=ConfigStore(self.client).active_number(),
+            started_by=BY_LIVE,
         )
         end = period_end(period, self.period_s)
         # The key outlives the period and its grace, so a late replica still finds the run.

@@ -13,13 +13,14 @@ from producers.factory import open_producer
 from shared.active_config import loaded_version, store_of
 from shared.errors import HopsyncError, RunNotFoundError, RunStateError
 from shared.models import RunMeta
+from shared.runs import by_cli
 from shared.stores import Stores
 
 
 async def _decide(loaded: LoadedConfig, run_id: str, approve: bool) -> RunMeta:
     stores = Stores.for_command(loaded)
     loaded = _pinned(loaded, stores, stores.runs.meta(run_id))
-    async with open_producer(loaded, stores) as producer:
+    async with open_producer(loaded, stores, started_by=by_cli()) as producer:
         return await producer.approve(run_id) if approve else producer.discard(run_id)
 
 

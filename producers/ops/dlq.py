@@ -31,6 +31,7 @@ from producers.ops.terminal import wait_for_summary
 from shared.deadletters import DeadLetter, DeadLetterStore
 from shared.errors import ConfigError, DeadLetterNotFoundError, HopsyncError
 from shared.models import RunMeta, RunSummary
+from shared.runs import by_cli
 from shared.stores import Stores
 
 NOT_FOUND = "not in the dead-letter queue (already replayed or purged)"
@@ -196,7 +197,7 @@ def pick(store: DeadLetterStore, ids: tuple[str, ...]) -> tuple[list[DeadLetter]
 
 
 async def _enqueue(loaded: LoadedConfig, stores: Stores, plan: ReplayPlan) -> RunMeta | None:
-    async with open_producer(loaded, stores) as making:
+    async with open_producer(loaded, stores, started_by=by_cli()) as making:
         return await replay(plan, making, stores.dead_letters)
 
 

@@ -50,6 +50,7 @@ class RunRow(BaseModel):
     note: str = ""
     config_version: int | None = None  # the configuration version (or draft) the run plans with
     config_draft: bool = False
+    started_by: str = ""  # cli:USER, schedule, live, console:ACCOUNT ("" before it was recorded)
 
 
 @click.group(cls=HopsyncGroup, invoke_without_command=True)
@@ -112,7 +113,13 @@ def run_row(store: RunStore, meta: RunMeta, *, tally: bool) -> RunRow:
         note=meta.note,
         config_version=meta.config_version,
         config_draft=meta.config_draft,
+        started_by=meta.started_by,
     )
+
+
+def started_line(started_by: str) -> str:
+    """Who started a run, for `runs show` (runs from before it was recorded say so)."""
+    return f"started by: {started_by or 'not recorded'}"
 
 
 def format_counts(counts: dict[str, int]) -> str:
@@ -243,6 +250,7 @@ def show(
             say(f"decide with `hopsync runs approve {run_id}` or `hopsync runs discard {run_id}`")
         if not as_json:
             say(f"configuration: {config_label(meta.config_version, meta.config_draft)}")
+            say(started_line(meta.started_by))
         sys.exit(summary_exit_code(summary))
     row = run_row(store, meta, tally=True)
     if as_json:
@@ -253,6 +261,7 @@ def show(
     say(f"{row.status.upper()}: run {run_id} ({row.kind}{dry}): {done}")
     say(f"so far: {format_counts(row.counts) or 'nothing yet'}")
     say(f"configuration: {config_label(row.config_version, row.config_draft)}")
+    say(started_line(row.started_by))
     sys.exit(exit_code(row.status, row.counts.get("failed", 0)))
 
 

@@ -24,6 +24,7 @@ from producers.schedule.times import Slot, due_jobs, latest_slot, next_slot
 from shared import constants
 from shared.active_config import ConfigFollower
 from shared.models import RunMeta
+from shared.runs import BY_SCHEDULE
 from shared.stores import Stores
 
 log = structlog.get_logger(__name__)
@@ -165,7 +166,7 @@ class Scheduler:
         return ""
 
     async def _start(self, job: str, day: date) -> RunMeta | None:
-        async with open_producer(self.loaded, self.stores) as producer:
+        async with open_producer(self.loaded, self.stores, started_by=BY_SCHEDULE) as producer:
             if job == RESYNC:
                 return await daily_resync(producer)
             if job == LEAVERS:

@@ -62,18 +62,3 @@ class AuditLog:
         return [
             AuditEntry.model_validate_json(raw) for raw in self.client.lrange(key, 0, limit - 1)
         ]
-
-    def remember_starter(self, run_id: str, account: str) -> None:
-        """Note which account started a run (the runs list shows it)."""
-        self.client.hset(keys.RUN_STARTERS, run_id, account)
-
-    def starters(self, run_ids: list[str]) -> dict[str, str]:
-        """Run id -> the account that started it in the console (absent: schedule, CLI, live)."""
-        if not run_ids:
-            return {}
-        values = self.client.hmget(keys.RUN_STARTERS, run_ids)
-        return {
-            run_id: (value.decode() if isinstance(value, bytes) else str(value))
-            for run_id, value in zip(run_ids, values, strict=True)
-            if value is not None
-        }

@@ -5,7 +5,6 @@ from __future__ import annotations
 PREFIX = "hopsync:console"
 ACCOUNTS = f"{PREFIX}:accounts"  # hash: name -> Account JSON
 AUDIT = f"{PREFIX}:audit"  # list, newest first: AuditEntry JSON
-RUN_STARTERS = f"{PREFIX}:run-started-by"  # hash: run id -> account name
 
 
 def session_key(digest: str) -> str:

@@ -48,9 +48,21 @@ def test_resync_all_now_brings_the_fake_okta_in_step(
     page.get_by_role("button", name="Resync All Now").click()
     finished(page)
     expect(page.locator("#run-status")).to_have_text("completed")
+    expect(page.locator("#run-facts")).to_contain_text("by console:otto")
     assert assert_okta_in_step(world) > 0
     page.get_by_role("link", name="Runs").click()
-    expect(page.locator("tbody tr").first).to_contain_text("otto")
+    expect(page.locator("tbody tr").first).to_contain_text("console:otto")
+
+
+def test_the_runs_page_names_who_started_runs_from_outside_the_console(
+    signed_in: SignIn, world: ConsoleWorld
+) -> None:
+    runs = world.state.stores.runs
+    scheduled = runs.create("resync", started_by="schedule")
+    live = runs.create("live", started_by="live")
+    page = signed_in("vera")
+    for run, starter in ((scheduled, "schedule"), (live, "live")):
+        expect(page.locator("tr", has_text=run.run_id)).to_contain_text(starter)
 
 
 @pytest.fixture

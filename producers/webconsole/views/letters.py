@@ -13,6 +13,7 @@ from producers.webconsole.render import flash, page, redirect
 from producers.webconsole.routing import get, post
 from producers.webconsole.state import STATE
 from shared.errors import HopsyncError
+from shared.runs import by_console
 
 
 async def listing(request: web.Request) -> web.Response:
@@ -32,17 +33,17 @@ async def replay_letters(request: web.Request) -> web.StreamResponse:
         raise redirect("/letters")
     letters, missing = pick(state.stores.dead_letters, () if form.get("all") == "1" else chosen)
     plan = plan_replay(letters)
+    who = account_of(request).name
     try:
-        async with producer(current(state).loaded, state.stores) as making:
+        loaded = current(state).loaded
+        async with producer(loaded, state.stores, started_by=by_console(who)) as making:
             run = await replay(plan, making, state.stores.dead_letters) if plan.replayed else None
     except HopsyncError as error:
         flash(request, f"Replay failed: {error}; letters not yet enqueued stay in the queue.")
         raise redirect("/letters") from None
-    who = account_of(request).name
     subjects = ["letters", *(f"letter:{letter.id}" for letter in plan.replayed)]
     if run is not None:
         subjects.append(f"run:{run.run_id}")
-        state.audit.remember_starter(run.run_id, who)
     detail = ", ".join(letter.id for letter in plan.replayed) or "nothing"
     state.audit.record(who, f"replayed {len(plan.replayed)} failed message(s)", subjects, detail)
     for skip in plan.skipped:

@@ -14,6 +14,7 @@ from producers.webconsole.routing import get, post
 from producers.webconsole.state import STATE
 from shared.errors import HopsyncError, RunNotFoundError
 from shared.models import OUTCOME_STATUSES, PersonOutcome
+from shared.runs import by_console
 from shared.summary import headline
 
 
@@ -22,8 +23,7 @@ async def history(request: web.Request) -> web.Response:
     state = request.app[STATE]
     metas = state.stores.runs.recent(50)
     rows = [run_row(state.stores.runs, meta, tally=False) for meta in metas]
-    starters = state.audit.starters([meta.run_id for meta in metas])
-    return page(request, "runs.html", rows=rows, starters=starters, format_counts=format_counts)
+    return page(request, "runs.html", rows=rows, format_counts=format_counts)
 
 
 async def show(request: web.Request) -> web.Response:
@@ -50,7 +50,6 @@ async def show(request: web.Request) -> web.Response:
         outcome=outcome,
         statuses=[s for s in OUTCOME_STATUSES if s != "unchanged"],
         counts=row.counts,
-        starter=state.audit.starters([run_id]).get(run_id, ""),
         trail=state.audit.about(f"run:{run_id}"),
     )
 
@@ -89,12 +88,11 @@ async def start(request: web.Request) -> web.StreamResponse:
     who = account_of(request).name
     active = current(state)
     try:
-        async with producer(active.loaded, state.stores) as making:
+        async with producer(active.loaded, state.stores, started_by=by_console(who)) as making:
             run = await making.resync(dry_run=dry_run, note=f"started in the console by {who}")
     except HopsyncError as error:
         flash(request, f"The run could not start: {error}")
         raise redirect("/runs") from None
-    state.audit.remember_starter(run.run_id, who)
     action = "started a dry run" if dry_run else "started Resync All Now"
     detail = f"with configuration version {active.version.version}"
     state.audit.record(
@@ -110,7 +108,8 @@ async def decide(request: web.Request) -> web.StreamResponse:
     approve = request.match_info["decision"] == "approve"
     who = account_of(request).name
     try:
-        async with producer(current(state).loaded, state.stores) as making:
+        loaded = current(state).loaded
+        async with producer(loaded, state.stores, started_by=by_console(who)) as making:
             if approve:
                 await making.approve(run_id)
             else:

@@ -18,6 +18,7 @@ from producers.webconsole.views.settings import problems_by_path
 from shared.config_store import ConfigStore, ConfigVersion
 from shared.errors import ConfigError, ConfigVersionNotFoundError, HopsyncError
 from shared.field_check import unknown_fields
+from shared.runs import by_console
 
 
 def _problems(editing: Editing) -> dict[str, list[str]]:
@@ -107,12 +108,12 @@ async def dry_run(request: web.Request) -> web.StreamResponse:
     )
     note = f"dry run of {editing.account}'s unsaved settings ({draft.label})"
     try:
-        async with open_producer(loaded, state.stores) as making:
+        starter = by_console(editing.account)
+        async with open_producer(loaded, state.stores, started_by=starter) as making:
             run = await making.resync(dry_run=True, note=note)
     except HopsyncError as error:
         flash(request, f"The dry run could not start: {error}")
         raise redirect("/review") from None
-    state.audit.remember_starter(run.run_id, editing.account)
     state.audit.record(
         editing.account,
         "started a dry run of unsaved settings",

@@ -72,7 +72,7 @@ def test_messages_of_one_period_share_its_run_and_the_next_period_opens_another(
     runs = RunStore(client)
     assert first.run_id is not None and third.run_id is not None
     assert (runs.enqueued(first.run_id), runs.enqueued(third.run_id)) == (2, 1)
-    assert runs.meta(first.run_id).kind == "live"
+    assert (runs.meta(first.run_id).kind, runs.meta(first.run_id).started_by) == ("live", "live")
     assert client.get(constants.live_run_key(1_800_000_000)) == first.run_id.encode()
     ends = [client.zscore(constants.LIVE_OPEN_RUNS, run) for run in (first.run_id, third.run_id)]
     assert ends == [1_800_000_001.0, 1_800_000_002.0]

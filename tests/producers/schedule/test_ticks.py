@@ -108,6 +108,7 @@ def test_the_daily_resync_starts_at_daily_at_and_enqueues_everyone(
     ]
     [run] = world.runs()
     assert (run.kind, run.note, run.status) == ("resync", "daily", "running")
+    assert run.started_by == "schedule"
     enqueued = {item["person"]["id"] for item in world.queued()}
     decided = {outcome.person_id for outcome in RunStore(world.client).outcomes(run.run_id)}
     assert enqueued | decided == set(world.sim.charthop.people)  # decided: by the producer
@@ -132,6 +133,7 @@ def test_without_the_daily_resync_exactly_the_people_starting_today_are_synced(
     assert outcome(reports) == [("resync", "settings.resync_daily is off"), ("hires", "live")]
     [run] = world.runs()
     assert (run.kind, run.note, run.expected) == ("live", "new hires starting 2035-06-14", 4)
+    assert run.started_by == "schedule"
     queued = world.queued()
     assert sorted(item["person_id"] for item in queued) == ids[:4]
     assert {item["key"] for item in queued} == {f"{pid}@hires-2035-06-14" for pid in ids[:4]}

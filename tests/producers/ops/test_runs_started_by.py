@@ -1,0 +1,59 @@
+"""Every run records who started it, and `hopsync runs show` says so (text and JSON)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import redis
+
+from harness.world import Simulation, start_simulation
+from shared.runs import RunStore, by_console
+from shared.summary import build_summary
+from tests.producers.ops.support import ok
+
+
+@pytest.fixture
+def sim(tmp_path: Path, redis_url: str) -> Iterator[Simulation]:
+    simulation = start_simulation(tmp_path, redis_url, people=5, existing=0.0)
+    yield simulation
+    simulation.close()
+
+
+@pytest.fixture
+def store(sim: Simulation) -> RunStore:
+    return RunStore(redis.Redis.from_url(sim.redis_url))
+
+
+def test_a_resync_from_the_command_line_records_who_ran_it(
+    sim: Simulation, store: RunStore
+) -> None:
+    env = {**sim.env, "HOPSYNC_AUTHOR": "hr-ops"}  # else user@host, as config versions name it
+    started = json.loads(ok(env, "resync", "--json"))
+    assert store.meta(started["run_id"]).started_by == "cli:hr-ops"
+    shown = ok(sim.env, "runs", "show", started["run_id"])
+    assert "started by: cli:hr-ops" in shown
+    listed = json.loads(ok(sim.env, "runs", "--json"))
+    assert [row["started_by"] for row in listed] == ["cli:hr-ops"]
+
+
+def test_a_finished_run_shows_its_starter_and_its_summary_keeps_it(
+    sim: Simulation, store: RunStore
+) -> None:
+    meta = store.create("resync", started_by=by_console("ada"))
+    store.seal(meta.run_id, 0)
+    store.save_summary(build_summary(meta, [], meta.created_at + timedelta(seconds=1)))
+    assert "started by: console:ada" in ok(sim.env, "runs", "show", meta.run_id)
+    shown = json.loads(ok(sim.env, "runs", "show", meta.run_id, "--json"))
+    assert shown["started_by"] == "console:ada"
+
+
+def test_a_run_from_before_starters_were_recorded_says_not_recorded(
+    sim: Simulation, store: RunStore
+) -> None:
+    meta = store.create("resync")
+    store.seal(meta.run_id, 3)
+    assert "started by: not recorded" in ok(sim.env, "runs", "show", meta.run_id)
