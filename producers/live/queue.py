@@ -37,7 +37,9 @@ TargetKind = Literal["person", "job"]
 QUEUED_TTL_S: Final = 3600  # a queued mark outlives any normal wait on the sync queue
 
 # Expired leases go back to pending (due now unless already due sooner), then due members move
-# to in-flight under the new lease. One script, so two flushers never claim the same member.
+# to in-flight under the new lease, unless a receiver holds the flusher in a storm (KEYS[4]: the
+# time until which nothing is claimed; see producers.webhook.burst). One script, so two flushers
+# never claim the same member.
 # What a claim took is kept under its token (KEYS[3]) for the lease: the client retries a claim
 # whose answer was lost (Redis died after writing it), and the retry returns the same members.
 _CLAIM = """
@@ -51,6 +53,7 @@ for _, member in ipairs(redis.call('zrangebyscore', inflight, '-inf', now)) do
     redis.call('zadd', pending, now, member)
   end
 end
+if tonumber(redis.call('get', KEYS[4]) or '0') > tonumber(now) then return {} end
 local claimed = redis.call('zrangebyscore', pending, '-inf', now, 'LIMIT', 0, limit)
 for _, member in ipairs(claimed) do
   redis.call('zrem', pending, member)
@@ -145,11 +148,12 @@ class LiveQueue:
         self._mark = client.register_script(_MARK)
 
     def claim(self, now: float, lease_s: float, limit: int) -> Claim:
-        """Move up to ``limit`` members due by ``now`` to in-flight for ``lease_s`` seconds."""
+        """Move up to ``limit`` members due by ``now`` to in-flight for ``lease_s`` seconds;
+        none while a receiver holds the flusher (a storm)."""
         lease_until = now + lease_s
         token = secrets.token_hex(8)
         record = f"{constants.LIVE_INFLIGHT}:claim:{token}"
-        keys = [constants.LIVE_PENDING, constants.LIVE_INFLIGHT, record]
+        keys = [constants.LIVE_PENDING, constants.LIVE_INFLIGHT, record, constants.LIVE_HOLD]
         args: list[str | int] = [repr(now), repr(lease_until), limit, max(1, math.ceil(lease_s))]
         raw = self._claim(keys=keys, args=args)
         members = [_text(member) for member in raw]

@@ -132,6 +132,7 @@ class Receiver:
                 now=now,
                 extend=window.extend,
                 cap_s=window.cap_s,
+                hold_until=window.hold_until,
             )
         except (RedisError, OSError) as exc:
             log.error("webhook event not queued: Redis unavailable", error=str(exc), **fields)

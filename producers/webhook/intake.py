@@ -14,6 +14,7 @@ sent only once its own write is in Redis.
 from __future__ import annotations
 
 import asyncio
+import math
 from typing import Any, Final
 
 import redis.asyncio as aioredis
@@ -23,6 +24,7 @@ from producers.live.queue import PERSON, Target
 from shared import constants
 
 SEEN_TTL_S: Final = 7 * 86_400
+HOLD_SLACK_MS: Final = 1_000  # the hold's key outlives its time by this (clocks of two hosts)
 
 _Waiting = tuple[list[str], list[str | int], "asyncio.Future[Any]"]  # keys, args, its answer
 
@@ -59,6 +61,7 @@ class Intake:
         self.seen_ttl_s = seen_ttl_s
         self._accept = client.register_script(_ACCEPT)
         self._waiting: list[_Waiting] = []
+        self._hold: tuple[float, int] | None = None  # the next batch's hold: until, key TTL (ms)
         self._writer: asyncio.Task[None] | None = None
 
     async def accept(
@@ -70,6 +73,7 @@ class Intake:
         now: float | None = None,
         extend: bool = False,
         cap_s: float = 0.0,
+        hold_until: float | None = None,
     ) -> bool:
         """Make ``target`` pending, due at ``due``; False when ``event_id`` was seen before.
 
@@ -77,7 +81,8 @@ class Intake:
         that message reads the person after this event's change.
 
         With ``extend`` (a storm), a target already pending moves to ``due``, never later than
-        ``cap_s`` after its first event. Returns once the write is in Redis; raises the
+        ``cap_s`` after its first event. With ``hold_until`` (a storm), the batch also holds
+        the live flusher until then (LIVE_HOLD). Returns once the write is in Redis; raises the
         RedisError of the batch that carried it.
         """
         if event_id is None:
@@ -91,6 +96,9 @@ class Intake:
         args += ["1" if extend else "0", repr(cap_s)]
         written: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._waiting.append((keys, args, written))
+        if hold_until is not None and (self._hold is None or hold_until > self._hold[0]):
+            ttl_ms = math.ceil((hold_until - (now or hold_until)) * 1000) + HOLD_SLACK_MS
+            self._hold = (hold_until, ttl_ms)
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_batches())
         return bool(await written)
@@ -99,8 +107,9 @@ class Intake:
         """Write what waits, one pipeline at a time, until nothing does."""
         while self._waiting:
             batch, self._waiting = self._waiting, []
+            hold, self._hold = self._hold, None
             try:
-                results = await self._write(batch)
+                results = await self._write(batch, hold)
             except Exception as exc:  # every request of the batch answers with it (503)
                 results = [exc] * len(batch)
             for (_, _, written), result in zip(batch, results, strict=True):
@@ -111,10 +120,10 @@ class Intake:
                 else:
                     written.set_result(result)
 
-    async def _write(self, batch: list[_Waiting]) -> list[Any]:
-        """One round trip for the batch; the script is loaded (and the batch's calls that found
-        it missing sent again) only after a Redis restart flushed it."""
-        results = await self._pipelined(batch)
+    async def _write(self, batch: list[_Waiting], hold: tuple[float, int] | None) -> list[Any]:
+        """One round trip for the batch (and the hold); the script is loaded (and the batch's
+        calls that found it missing sent again) only after a Redis restart flushed it."""
+        results = await self._pipelined(batch, hold)
         missing = [i for i, result in enumerate(results) if isinstance(result, NoScriptError)]
         if missing:
             await self.client.script_load(_ACCEPT)
@@ -123,14 +132,18 @@ class Intake:
                 results[index] = result
         return results
 
-    async def _pipelined(self, batch: list[_Waiting]) -> list[Any]:
+    async def _pipelined(
+        self, batch: list[_Waiting], hold: tuple[float, int] | None = None
+    ) -> list[Any]:
         # EVALSHA queued by hand: a pipeline running Script objects would first ask Redis
         # whether the script exists, a second round trip per batch.
         async with self.client.pipeline(transaction=False) as pipe:
             for keys, args, _ in batch:
                 pipe.evalsha(self._accept.sha, len(keys), *keys, *args)
+            if hold is not None:  # the flusher reads the time; the TTL only tidies up
+                pipe.set(constants.LIVE_HOLD, repr(hold[0]), px=hold[1])
             results: list[Any] = await pipe.execute(raise_on_error=False)
-        return results
+        return results[: len(batch)]
 
     async def ready(self) -> bool:
         """Whether Redis answers PING."""

@@ -87,6 +87,21 @@ def test_an_entry_under_a_live_lease_is_left_to_its_flusher(client: redis.Redis)
     assert inflight(client) == {"person:p1": clock.now + 2}
 
 
+def test_while_a_receiver_holds_the_flusher_nothing_is_claimed_and_expired_leases_wait(
+    client: redis.Redis,
+) -> None:
+    clock = FakeClock()
+    add_pending(client, person_p1=clock.now - 1)
+    client.zadd(constants.LIVE_INFLIGHT, {"person:p2": clock.now - 0.5})  # its flusher died
+    client.set(constants.LIVE_HOLD, repr(clock.now + 2))  # a storm
+    report = asyncio.run(make_flusher(client, clock).tick())
+    assert report.claimed == 0 and sync_bodies(client) == []
+    assert pending(client) == {"person:p1": clock.now - 1, "person:p2": clock.now}
+    clock.advance(2)  # the hold's time has passed (its key may outlive it)
+    report = asyncio.run(make_flusher(client, clock).tick())
+    assert sorted(body.item.person_id or "" for body in sync_bodies(client)) == ["p1", "p2"]
+
+
 def test_two_flushers_never_claim_the_same_entry(client: redis.Redis) -> None:
     clock = FakeClock()
     add_pending(client, **{f"person_p{n}": clock.now - 1 for n in range(10)})

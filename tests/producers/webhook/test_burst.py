@@ -13,6 +13,7 @@ from producers.live.queue import Target
 from producers.webhook.burst import (
     BURST_RATE,
     BURST_WINDOW_S,
+    MAX_HOLD_S,
     MAX_WINDOW_S,
     QUIET_AFTER_S,
     BurstMeter,
@@ -49,7 +50,24 @@ def test_a_zero_window_syncs_at_the_next_flush_even_in_a_storm() -> None:
     meter = BurstMeter(0.0)
     storm(meter, START)
     window = meter.observe(START + 0.3)
-    assert (window.due, window.extend) == (START + 0.3, False)
+    assert (window.due, window.extend, window.hold_until) == (START + 0.3, False, None)
+
+
+def test_a_storm_holds_the_flusher_until_it_quiets_but_never_past_the_hold_cap() -> None:
+    meter = BurstMeter(1.0)
+    assert meter.observe(START - 10).hold_until is None  # quiet: nothing held
+    storm(meter, START)
+    assert meter.observe(START + 0.5).hold_until == START + 0.5 + QUIET_AFTER_S
+    at = START
+    while at < START + MAX_HOLD_S + 5:  # a storm that goes on and on
+        storm(meter, at)
+        at += 1.0
+    window = meter.observe(at)
+    assert window.extend and window.hold_until is None  # past the cap: per-person windows only
+    later = at + QUIET_AFTER_S + 1  # quiet again, then a new storm holds again
+    assert meter.observe(later).hold_until is None
+    storm(meter, later + 1)
+    assert meter.observe(later + 1.5).hold_until == later + 1.5 + QUIET_AFTER_S
 
 
 def due_after(redis_url: str, events: list[tuple[float, bool]], cap_s: float = 30.0) -> float:

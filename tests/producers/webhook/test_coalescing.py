@@ -7,6 +7,7 @@ import asyncio
 import redis
 
 from producers.live.flusher import LiveFlusher, LiveOptions
+from producers.webhook.burst import BURST_RATE, BURST_WINDOW_S, QUIET_AFTER_S
 from shared.broker import build_broker
 from shared.models import SyncMessage
 from shared.runs import RunStore
@@ -116,6 +117,28 @@ def test_an_event_while_the_persons_message_waits_folds_into_it_even_once_it_has
     clock.advance(1)
     flush(client, clock)
     assert [body.item.person_id for body in sync_bodies(client)] == ["p1", "p1"]
+
+
+def test_in_a_storm_no_sync_starts_until_the_events_have_quieted(
+    serve: Serve, client: redis.Redis
+) -> None:
+    clock = FakeClock()
+    webhook = serve(clock=clock)  # 1 s window when quiet
+    first = clock.now
+    for n in range(BURST_RATE + 5):  # 25 people within a quarter of a second: a storm
+        assert webhook.send(person_event(f"p{n}", event_id=f"e{n}")).status == 202
+        clock.advance(0.01)
+    last = clock.now - 0.01
+    assert pending(client)["person:p0"] == first + 1  # before the storm was seen: 1 s
+    clock.now = last + QUIET_AFTER_S - 0.1  # p0..p18 are due, but events may still come
+    flush(client, clock)
+    assert sync_bodies(client) == []
+    clock.now = last + QUIET_AFTER_S
+    flush(client, clock)
+    assert len(sync_bodies(client)) == BURST_RATE - 1  # the storm's own people wait 5 s
+    clock.now = last + BURST_WINDOW_S
+    flush(client, clock)
+    assert len(sync_bodies(client)) == BURST_RATE + 5
 
 
 def start(client: redis.Redis, message: SyncMessage) -> None:

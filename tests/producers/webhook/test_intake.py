@@ -11,7 +11,7 @@ import redis.asyncio as aioredis
 
 from producers.live.queue import Target
 from producers.webhook import create_app
-from producers.webhook.intake import Intake
+from producers.webhook.intake import HOLD_SLACK_MS, Intake
 from shared import constants
 from sim.server import BackgroundServer
 from tests.producers.live.support import FakeClock, loaded_config
@@ -70,6 +70,30 @@ def test_a_batch_of_events_costs_one_round_trip_even_after_redis_lost_the_script
     assert sent[2] == 3  # the pipeline, SCRIPT LOAD, the batch sent again
     assert answers == [True] * 150 + [False] * 5
     assert client.zcard(constants.LIVE_PENDING) == 150
+
+
+def test_a_batch_in_a_storm_holds_the_flusher_in_the_same_round_trip(
+    redis_url: str, client: redis.Redis
+) -> None:
+    async def main() -> int:
+        pool = aioredis.ConnectionPool.from_url(redis_url, connection_class=CountingAsyncConnection)
+        intake = Intake(aioredis.Redis(connection_pool=pool))
+        await accept_together(intake, 0, 5)  # loads the script
+        Count.sent = 0
+        events = [
+            intake.accept(
+                Target("person", f"p{n}"), 205.0, f"storm-{n}", now=200.0, hold_until=200.0 + n
+            )
+            for n in range(1, 4)
+        ]
+        assert await asyncio.gather(*events) == [True] * 3
+        sent = Count.sent
+        await pool.disconnect()
+        return sent
+
+    assert asyncio.run(main()) == 1
+    assert client.get(constants.LIVE_HOLD) == b"203.0"  # the latest hold of the batch
+    assert 3_000 < client.pttl(constants.LIVE_HOLD) <= 3_000 + HOLD_SLACK_MS
 
 
 def test_the_receiver_spends_one_redis_round_trip_on_each_event_it_accepts(
