@@ -88,9 +88,10 @@ def check(config_path: str | None, offline: bool) -> None:
     """
     loaded = validate_or_exit(config_path)
     describe_config(loaded)
-    from shared.preflight import Report, offline_findings, run_checks, summary_line
+    from shared.preflight import Report, env_findings, offline_findings, run_checks, summary_line
 
     report = Report(offline_findings(loaded.config)) if offline else asyncio.run(run_checks(loaded))
+    report.findings[:0] = env_findings(os.environ)
     for finding in report.findings:  # one line each, never wrapped: grep-able, copy-able
         click.echo(f"{finding.level}: {finding.line()}", err=finding.level == "problem")
     scope = "file and environment only (--offline)" if offline else "file, environment, services"
@@ -210,9 +211,10 @@ async def start_resync(loaded: LoadedConfig, stores: Stores, *, dry_run: bool) -
 
 def print_decision_hint(run_id: str) -> None:
     """How to decide a held run."""
+    # The commands on lines of their own: whole at 80 columns, and copied as they are.
     console.print(
-        f"nothing was written; decide with `hopsync runs approve {run_id}` "
-        f"or `hopsync runs discard {run_id}`",
+        f"nothing was written; decide with one of:\n  hopsync runs approve {run_id}\n"
+        f"  hopsync runs discard {run_id}",
         highlight=False,
         soft_wrap=True,
     )

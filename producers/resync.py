@@ -330,7 +330,8 @@ class Producer:
         self.runs.save_summary(build_summary(held, outcomes, datetime.now(UTC)))
         self.runs.save_meta(held)
         self.broker.enqueue(notify_message(run.run_id))
-        log.warning("resync held by safety limits", run_id=run.run_id, reasons=reasons)
+        # INFO: the command prints the hold itself; a service's log (INFO) still records it.
+        log.info("resync held by safety limits", run_id=run.run_id, reasons=reasons)
         return held
 
     async def approve(self, run_id: str) -> RunMeta:

@@ -25,7 +25,7 @@ import base64
 import difflib
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -34,7 +34,7 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 import redis.asyncio as aioredis
 
-from config.loader import LoadedConfig
+from config.loader import LoadedConfig, Secrets
 from config.settings import HopsyncConfig
 from shared.charthop import ChartHopClient, ChartHopSettings
 from shared.coverage import filter_warnings
@@ -110,6 +110,21 @@ def offline_findings(config: HopsyncConfig) -> list[Finding]:
             )
         ]
     return []
+
+
+def env_findings(environ: Mapping[str, str]) -> list[Finding]:
+    """Variables hopsync does not read, set as if it did: HOPSYNC_REDIS_URL (it reads REDIS_URL;
+    the other variables it reads are named HOPSYNC_*, so the name is an easy guess)."""
+    guessed = environ.get("HOPSYNC_REDIS_URL")
+    used = Secrets.from_env(environ).redis_url
+    if not guessed or guessed == used:
+        return []
+    return [
+        problem(
+            "env.HOPSYNC_REDIS_URL",
+            f"is not read: hopsync uses REDIS_URL ({shown_url(used)}); set REDIS_URL instead",
+        )
+    ]
 
 
 def shown_url(url: str) -> str:

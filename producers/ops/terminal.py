@@ -175,7 +175,8 @@ def summary_view(summary: RunSummary, view: SummaryView | None = None) -> Group:
     shown = _sample(chosen, view.per_outcome) if view.per_outcome else chosen
     shown = shown if view.limit is None else shown[: view.limit]
     parts: list[RenderableType] = [Text(headline(summary))]
-    if summary.status == "held":  # each limit that holds it, on a line of its own
+    if summary.status == "held" and summary.held_by:  # each limit on a line of its own, once
+        parts = [Text(headline(summary.model_copy(update={"reason": ""})))]
         parts += [Text(line) for line in held_lines(summary.held_by)]
     parts += [Text(f"warning: {warning}") for warning in summary.warnings]
     if summary.groups_created:

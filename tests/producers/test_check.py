@@ -196,3 +196,17 @@ def test_an_api_tokens_write_access_is_said_to_be_unchecked_in_one_line_of_80_co
     (line,) = [line for line in result.output.splitlines() if "write access" in line]
     assert line == "ok: env.OKTA_API_TOKEN: can read; write access can't be checked without writing"
     assert len(line) <= 80
+
+
+def test_a_guessed_hopsync_redis_url_is_a_problem_naming_the_variable_read(
+    sim: Simulation,
+) -> None:
+    for args in ((), ("--offline",)):
+        result = check(sim, *args, HOPSYNC_REDIS_URL="redis://127.0.0.1:6399/0")
+        assert result.exit_code == 2, result.output
+        assert problem_lines(result) == [
+            f"problem: env.HOPSYNC_REDIS_URL: is not read: hopsync uses REDIS_URL "
+            f"({sim.redis_url}); set REDIS_URL instead"
+        ]
+    same = check(sim, "--offline", HOPSYNC_REDIS_URL=sim.redis_url)
+    assert same.exit_code == 0, same.output

@@ -7,7 +7,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from producers.cli import main
 from producers.ops import terminal as waiting
 from shared import constants
 from shared.errors import BrokerUnavailableError
-from shared.models import RunSummary
+from shared.models import RunMeta, RunSummary
 from shared.presence import Presence
 from shared.runs import RunStore
 from shared.summary import build_summary
@@ -108,3 +108,23 @@ def test_redis_away_past_the_grace_ends_the_wait_naming_redis(
     with pytest.raises(BrokerUnavailableError, match="Redis has not answered for"):
         waiting.wait_for_summary(store, "resync-x", console=Console(file=io.StringIO()), poll_s=0.1)
     assert time.monotonic() - started < 10
+
+
+def test_a_held_summary_names_each_limit_once_on_a_line_of_its_own() -> None:
+    reason = (
+        "would remove 17 of 17 members from group 'Engineering'; "
+        "settings.safety.max_group_removals allows 5 (20%)"
+    )
+    meta = RunMeta(
+        run_id="resync-1",
+        kind="resync",
+        status="held",
+        created_at=datetime(2026, 12, 2, 14, 0, tzinfo=UTC),
+        note=reason,
+        held_by=[reason],
+    )
+    out = Console(file=io.StringIO(), width=80)
+    waiting.print_summary_text(out, build_summary(meta, [], datetime.now(UTC)))
+    text = " ".join(out.file.getvalue().split())  # type: ignore[attr-defined]
+    assert text.count("would remove 17 of 17 members") == 1
+    assert "- it would remove 17 of 17 members from group 'Engineering';" in text
