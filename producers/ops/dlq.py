@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from config.loader import LoadedConfig
-from producers.cli_helpers import active_or_exit, config_option, console, print_summary
+from producers.cli_helpers import active_or_exit, config_option, console, errors, print_summary
 from producers.exits import DONE, UNAVAILABLE, HopsyncGroup, infrastructure_line, summary_exit_code
 from producers.factory import open_producer
 from producers.ops.durations import Duration
@@ -167,7 +167,9 @@ def replay_letters(
         try:
             run = asyncio.run(_enqueue(loaded, stores, plan))
         except ConfigError as error:  # the configuration reads unknown fields: nothing enqueued
-            fail(f"replay not started: {error}", 2)
+            # Wrapped at the terminal's width, as `resync not started` is; the caret lines stay.
+            errors.print(f"replay not started: {error}", markup=False, highlight=False)
+            sys.exit(2)
         except (HopsyncError, redis.RedisError) as error:
             code = UNAVAILABLE if infrastructure_line(error) else 1
             kept = "letters not yet enqueued stay in the queue: retry"

@@ -260,6 +260,8 @@ def show(
     done = format_progress(row.done, row.expected)
     say(f"{row.status.upper()}: run {run_id} ({row.kind}{dry}): {done}")
     say(f"so far: {format_counts(row.counts) or 'nothing yet'}")
+    if row.status == "failed" and meta.note:  # a live run refused before its period ends
+        console.print(f"why: {meta.note}", markup=False, highlight=False)
     say(f"configuration: {config_label(row.config_version, row.config_draft)}")
     say(started_line(row.started_by))
     sys.exit(exit_code(row.status, row.counts.get("failed", 0)))

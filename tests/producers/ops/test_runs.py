@@ -166,6 +166,18 @@ def test_show_of_a_run_still_going_gives_its_progress_and_counts_so_far(
     assert "so far: 1 updated, 1 unchanged" in text
 
 
+def test_show_of_a_failed_run_still_going_says_why_it_failed(
+    sim: Simulation, store: RunStore
+) -> None:
+    meta = store.create("live")
+    why = "configuration version 2 reads unknown fields: groups[0].query: unknown field 'x'"
+    store.save_meta(meta.model_copy(update={"status": "failed", "note": why}))
+    store.record(meta.run_id, [outcome("p1@1", "failed")])
+    text = " ".join(expect(sim.env, 1, "runs", "show", meta.run_id).split())
+    assert f"FAILED: run {meta.run_id} (live): 1/? done" in text
+    assert f"why: {why}" in text
+
+
 def test_show_of_an_unknown_run_is_a_usage_error_naming_it(sim: Simulation) -> None:
     result = invoke(sim.env, "runs", "show", "resync-nope")
     assert result.exit_code == 2
