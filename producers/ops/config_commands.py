@@ -108,7 +108,12 @@ def apply(file: str, comment: str, if_none: bool, offline: bool) -> None:
 
 
 def _check_fields(loaded: LoadedConfig, offline: bool) -> None:
-    """The online half of `check` that concerns the file: its fields exist in the org."""
+    """What `check` finds in the file beyond parsing: its warnings (safety limits turned off),
+    then, online, that its fields exist in the org."""
+    from shared.preflight import offline_findings
+
+    for finding in offline_findings(loaded.config):
+        say(f"{finding.level}: {finding.line()}")
     if offline:
         say("fields not checked against ChartHop (--offline): file and environment only")
         return

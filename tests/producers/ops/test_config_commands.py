@@ -234,3 +234,12 @@ def test_apply_offline_saves_after_the_file_checks_alone_and_says_so(
     assert result.exit_code == 0, result.output
     assert "fields not checked against ChartHop (--offline)" in result.stdout
     assert [number for number, _, _ in versions(sim.env)] == [1]
+
+
+def test_apply_warns_as_check_does_when_the_file_turns_safety_limits_off(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    result = apply(env, write(tmp_path, "a.yaml", settings={"safety": None}))
+    assert result.exit_code == 0, result.output
+    assert "warning: settings.safety: is null: safety limits are off" in result.stdout
+    assert "saved version 1" in result.stdout
