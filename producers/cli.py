@@ -11,6 +11,7 @@ import asyncio
 import json
 import os
 import sys
+import textwrap
 import time
 from collections.abc import Callable
 
@@ -101,31 +102,10 @@ def check(config_path: str | None, offline: bool) -> None:
 
 
 def describe_config(loaded: LoadedConfig) -> None:
-    """What the configuration says, in a few lines."""
+    """What the configuration says, in a few lines (folded at the terminal's width, continuation
+    lines indented under their item)."""
     config = loaded.config
     settings = config.settings
-    console.print(f"{loaded.path}: the file and the environment are valid", highlight=False)
-    console.print(
-        f"  ChartHop org {config.charthop.org} at {config.charthop.base_url}", highlight=False
-    )
-    console.print(
-        f"  Okta {config.okta.url} (share {config.okta.rate_limit_share:.0%}, "
-        f"{config.okta.max_in_flight} in flight)",
-        highlight=False,
-    )
-    console.print(
-        f"  match Okta {config.match.okta_attribute} = ChartHop {config.match.charthop}",
-        highlight=False,
-    )
-    console.print(
-        f"  {len(config.profile_fields)} profile field(s): {', '.join(config.profile_fields)}",
-        highlight=False,
-    )
-    console.print(
-        f"  {len(config.groups)} managed group(s): "
-        f"{', '.join(group.name for group in config.groups)}",
-        highlight=False,
-    )
     flags = (
         "live_sync",
         "resync_daily",
@@ -133,10 +113,22 @@ def describe_config(loaded: LoadedConfig) -> None:
         "remote_location_default",
         "sync_new_hires",
     )
-    console.print(
+    lines = [
+        f"{loaded.path}: the file and the environment are valid",
+        f"  ChartHop org {config.charthop.org} at {config.charthop.base_url}",
+        f"  Okta {config.okta.url} (share {config.okta.rate_limit_share:.0%}, "
+        f"{config.okta.max_in_flight} in flight)",
+        f"  match Okta {config.match.okta_attribute} = ChartHop {config.match.charthop}",
+        f"  {len(config.profile_fields)} profile field(s): {', '.join(config.profile_fields)}",
+        f"  {len(config.groups)} managed group(s): "
+        f"{', '.join(group.name for group in config.groups)}",
         "  settings: " + ", ".join(f"{flag}={getattr(settings, flag)}" for flag in flags),
-        highlight=False,
-    )
+    ]
+    for line in lines:
+        folded = textwrap.fill(
+            line, width=console.width, subsequent_indent="    ", break_long_words=False
+        )
+        console.print(folded, highlight=False, markup=False, soft_wrap=True)
 
 
 @main.command()

@@ -210,3 +210,15 @@ def test_a_guessed_hopsync_redis_url_is_a_problem_naming_the_variable_read(
         ]
     same = check(sim, "--offline", HOPSYNC_REDIS_URL=sim.redis_url)
     assert same.exit_code == 0, same.output
+
+
+def test_what_the_configuration_says_fits_80_columns_with_indented_continuations(
+    sim: Simulation,
+) -> None:
+    rewrite(sim, profile_fields={**sim.config["profile_fields"], "nickName": "name.first"})
+    result = check(sim, "--offline", COLUMNS="80")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    settings = next(index for index, line in enumerate(lines) if line.startswith("  settings: "))
+    assert lines[settings + 1].startswith("    ") and "sync_new_hires=" in lines[settings + 1]
