@@ -21,6 +21,7 @@ import redis
 from shared import constants
 from shared.active_config import cli_author
 from shared.errors import RunNotFoundError
+from shared.lua import lua_script
 from shared.models import PersonOutcome, RunKind, RunMeta, RunSummary, SyncItem
 
 RECORD_CHUNK = 2_000  # outcomes per script call
@@ -41,52 +42,12 @@ def by_console(account: str) -> str:
     return f"console:{account}"
 
 
-_RECORD = """
-local meta, outcomes = KEYS[1], KEYS[2]
-local ttl = tonumber(ARGV[1])
-local now = tonumber(redis.call('time')[1])
-if #ARGV > 1 then redis.call('hset', meta, 'touched', now) end
-for i = 2, #ARGV, 2 do
-  redis.call('hset', outcomes, ARGV[i], ARGV[i + 1])
-end
-if redis.call('ttl', outcomes) < 0 then redis.call('expire', outcomes, ttl) end
-local expected = tonumber(redis.call('hget', meta, 'expected') or '-1')
-local sealed = redis.call('hget', meta, 'sealed') == '1'
-if not sealed or expected < 0 or redis.call('hlen', outcomes) < expected then return 0 end
-local state = redis.call('hget', meta, 'aggregate')
-local stale = state and string.sub(state, 1, 4) == 'due:'
-  and now - tonumber(string.sub(state, 5)) > 30
-if not state or stale then
-  redis.call('hset', meta, 'aggregate', 'due:' .. now)
-  return 1
-end
-return 0
-"""
+_RECORD = lua_script(__name__, "runs_record.lua")
 
-_SEAL = """
-local meta, outcomes = KEYS[1], KEYS[2]
-redis.call('hset', meta, 'expected', ARGV[1], 'sealed', '1')
-local complete = redis.call('hlen', outcomes) >= tonumber(ARGV[1])
-if complete and not redis.call('hget', meta, 'aggregate') then
-  redis.call('hset', meta, 'aggregate', 'due:' .. redis.call('time')[1])
-  return 1
-end
-return 0
-"""
+_SEAL = lua_script(__name__, "runs_seal.lua")
 
 
-# KEYS: outcomes, planned, then for a live message its person's queued mark and its started
-# marker. ARGV: the item's key, the marker's TTL. A message whose outcome is stored does nothing
-# more; a live one records that it started and spends its person's queued mark if the mark names
-# it (a later message's mark stays). Returns {1} when the outcome is stored, else {0, planned}.
-_BEGIN = """
-if redis.call('hexists', KEYS[1], ARGV[1]) == 1 then return {1} end
-if #KEYS > 2 then
-  redis.call('set', KEYS[4], 1, 'EX', tonumber(ARGV[2]))
-  if redis.call('get', KEYS[3]) == ARGV[1] then redis.call('del', KEYS[3]) end
-end
-return {0, redis.call('hget', KEYS[2], ARGV[1])}
-"""
+_BEGIN = lua_script(__name__, "runs_begin.lua")
 
 STARTED_TTL_S = 3600  # a live message's started marker: longer than a flusher takes to mark it
 
