@@ -98,6 +98,9 @@ def storm_figures(args: argparse.Namespace, run: dict[str, Any]) -> dict[str, An
         "wall_s": wall,
         "floor_s": round(floor, 2),
         "busiest_bucket": busiest,
+        # How far into its Okta window the storm began: the later, the less of that window's
+        # budget a sync can still use once the storm's events have landed.
+        "first_event_into_window_s": round(first - window_start, 2),
         "okta_calls_per_person": round(run["okta_calls"] / distinct, 3),
         "syncs_per_person": round(run["person_syncs"] / distinct, 3),
         "rate_429": sum(run["okta_rate_limited"].values()),

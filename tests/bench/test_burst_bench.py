@@ -14,6 +14,7 @@ SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "burst_bench.py"
 TINY = ("--people", "12", "--seconds", "2", "--quiet-people", "6", "--quiet-seconds", "2")
 FIGURES = (
     "wall_over_floor",
+    "first_event_into_window_s",
     "okta_calls_per_person",
     "syncs_per_person",
     "rate_429",
