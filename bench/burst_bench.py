@@ -15,7 +15,7 @@ figures (bench/live_bench.py measures them; see its docstring for how):
   which the last of those calls may go (Okta's windows start at whole multiples of their length,
   so the first is partly gone), and never less than the burst itself.
 - okta_calls_per_person, syncs_per_person (per distinct person), rate_429 (Okta's 429 answers),
-  accept_p99_ms, accepted_share.
+  accept_p50_ms and accept_p99_ms (the receiver's answers), accepted_share.
 - The quiet run (--quiet-rate events/s over --quiet-people people, a fresh world):
   event_to_write_p95_s.
 
@@ -104,6 +104,7 @@ def storm_figures(args: argparse.Namespace, run: dict[str, Any]) -> dict[str, An
         "okta_calls_per_person": round(run["okta_calls"] / distinct, 3),
         "syncs_per_person": round(run["person_syncs"] / distinct, 3),
         "rate_429": sum(run["okta_rate_limited"].values()),
+        "accept_p50_ms": run["accept_p50_ms"],
         "accept_p99_ms": run["accept_p99_ms"],
         "accepted_share": run["accepted_share"],
         "distinct_people": run["distinct_people"],
@@ -125,6 +126,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     quiet = live_bench.run(quiet_args)
     found.update(
         event_to_write_p95_s=quiet["event_to_write_p95_s"],
+        quiet_accept_p50_ms=quiet["accept_p50_ms"],
         quiet_accept_p99_ms=quiet["accept_p99_ms"],
         quiet_syncs_per_person=round(quiet["person_syncs"] / max(1, quiet["distinct_people"]), 3),
         okta_window_s=args.okta_window,

@@ -18,6 +18,7 @@ FIGURES = (
     "okta_calls_per_person",
     "syncs_per_person",
     "rate_429",
+    "accept_p50_ms",
     "accept_p99_ms",
     "accepted_share",
     "event_to_write_p95_s",
