@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -106,15 +106,25 @@ class Producer:
             started_by=self.started_by,
         )
 
-    async def resync(self, *, dry_run: bool = False, note: str = "") -> RunMeta:
+    async def resync(
+        self,
+        *,
+        dry_run: bool = False,
+        note: str = "",
+        on_start: Callable[[RunMeta], None] | None = None,
+    ) -> RunMeta:
         """Start a resync of everyone; returns the run once its messages are enqueued.
 
         With safety limits configured, a run that would pass one is held instead: nothing is
-        written (not even a missing group) until `hopsync runs approve`.
+        written (not even a missing group) until `hopsync runs approve`. ``on_start`` is told the
+        run as soon as it exists, before ChartHop and Okta are read (the console shows its page
+        meanwhile); a failure after that marks the run failed with the reason.
         """
         self.runs.client.ping()  # Redis first: without it no run starts, whatever the fields
         await self.check_fields()
         run = self.new_run("resync", dry_run=dry_run, note=note)
+        if on_start is not None:
+            on_start(run)
         log.info(
             "resync started",
             run_id=run.run_id,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from producers.webconsole import starting
 from producers.webconsole.guard import guard, security_headers
 from producers.webconsole.state import STATE, ConsoleState
 from producers.webconsole.views import (
@@ -29,6 +30,7 @@ def create_app(state: ConsoleState) -> web.Application:
     """The console application on a ready state."""
     app = web.Application(middlewares=[security_headers, guard])
     app[STATE] = state
+    starting.install(app)
     for module in PAGES:
         app.add_routes(module.ROUTES)
     app.router.add_static("/static/", STATIC, append_version=False)

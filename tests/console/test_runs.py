@@ -3,11 +3,13 @@ step; a run held by safety limits is approved; a failed message is replayed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
+from pydantic import SecretStr
 
 from shared import constants
 from shared.deadletters import DeadLetter
@@ -63,6 +65,65 @@ def test_the_runs_page_names_who_started_runs_from_outside_the_console(
     page = signed_in("vera")
     for run, starter in ((scheduled, "schedule"), (live, "live")):
         expect(page.locator("tr", has_text=run.run_id)).to_contain_text(starter)
+
+
+def test_resync_all_now_shows_the_run_page_while_chart_hop_and_okta_are_still_read(
+    signed_in: SignIn, world: ConsoleWorld
+) -> None:
+    okta = world.sim.okta
+    okta.set_latency(3.0)  # every Okta answer: reading the users alone takes several seconds
+    try:
+        page = signed_in("otto")
+        page.get_by_role("button", name="Resync All Now").click()
+        page.wait_for_url("**/runs/resync-*")
+        # Had the request waited for the reads, the run would be planned and counted by now.
+        expect(page.locator("[data-text]")).to_contain_text("reading ChartHop and Okta")
+    finally:
+        okta.set_latency(0.0)
+    finished(page)  # the live progress reloads the page with the summary
+    expect(page.locator("#run-status")).to_have_text("completed")
+
+
+@pytest.fixture
+def wrong_token(world: ConsoleWorld) -> Iterator[Callable[[str], str]]:
+    """Make the console use a wrong API token ("okta" or "charthop"); returns the token."""
+    loaded = world.state.loaded
+
+    def use(which: str) -> str:
+        token = f"wrong-{which}-token-0123456789"
+        name = "okta_api_token" if which == "okta" else "charthop_api_token"
+        secrets = loaded.secrets.model_copy(update={name: SecretStr(token)})
+        world.state.loaded = replace(loaded, secrets=secrets)
+        return token
+
+    yield use
+    world.state.loaded = loaded
+
+
+def test_a_wrong_charthop_token_stops_the_run_before_it_starts_and_says_so(
+    signed_in: SignIn, world: ConsoleWorld, wrong_token: Callable[[str], str]
+) -> None:
+    token = wrong_token("charthop")
+    page = signed_in("otto")
+    page.get_by_role("button", name="Resync All Now").click()
+    flash = page.locator(".flash")
+    expect(flash).to_contain_text("The run could not start: ChartHop GET")
+    expect(flash).to_contain_text("answered 401")
+    expect(flash).to_contain_text("check the ChartHop API token")
+    assert token not in page.content()
+
+
+def test_a_wrong_okta_token_fails_the_run_and_its_page_says_why(
+    signed_in: SignIn, world: ConsoleWorld, wrong_token: Callable[[str], str]
+) -> None:
+    token = wrong_token("okta")
+    page = signed_in("otto")
+    page.get_by_role("button", name="Resync All Now").click()
+    page.wait_for_url("**/runs/resync-*")
+    finished(page)
+    expect(page.locator("#run-status")).to_have_text("failed")
+    expect(page.locator("#headline")).to_contain_text("OktaAuthError")
+    assert token not in page.content()
 
 
 @pytest.fixture

@@ -11,9 +11,10 @@ from producers.webconsole.current import current
 from producers.webconsole.guard import account_of
 from producers.webconsole.render import flash, page, redirect
 from producers.webconsole.routing import get, post
+from producers.webconsole.starting import start_resync
 from producers.webconsole.state import STATE
 from shared.errors import HopsyncError, RunNotFoundError
-from shared.models import OUTCOME_STATUSES, PersonOutcome
+from shared.models import OUTCOME_STATUSES, PersonOutcome, RunMeta
 from shared.runs import by_console
 from shared.summary import headline
 
@@ -51,6 +52,7 @@ async def show(request: web.Request) -> web.Response:
         statuses=[s for s in OUTCOME_STATUSES if s != "unchanged"],
         counts=row.counts,
         trail=state.audit.about(f"run:{run_id}"),
+        progress=progress_text(meta, row.done, row.expected),
     )
 
 
@@ -59,6 +61,13 @@ def _so_far(outcomes: list[PersonOutcome]) -> list[PersonOutcome]:
         (o for o in outcomes if o.status != "unchanged"),
         key=lambda o: (OUTCOME_STATUSES.index(o.status), o.name or "", o.key),
     )
+
+
+def progress_text(meta: RunMeta, done: int, expected: int | None) -> str:
+    """How far a run still going is: reading (a resync before its plan), or people done."""
+    if meta.kind == "resync" and expected is None and not done:
+        return f"{meta.status}: reading ChartHop and Okta; the plan follows"
+    return f"{meta.status}: {done} of {expected if expected is not None else '?'} people done"
 
 
 async def progress(request: web.Request) -> web.Response:
@@ -71,10 +80,7 @@ async def progress(request: web.Request) -> web.Response:
         raise web.HTTPNotFound() from None
     summary = store.summary(run_id)
     done, expected = store.progress(run_id)
-    if summary is not None:
-        text = headline(summary)
-    else:
-        text = f"{meta.status}: {done} of {expected if expected is not None else '?'} people done"
+    text = headline(summary) if summary is not None else progress_text(meta, done, expected)
     return web.json_response(
         {"done": done, "expected": expected, "finished": summary is not None, "text": text}
     )
@@ -88,8 +94,7 @@ async def start(request: web.Request) -> web.StreamResponse:
     who = account_of(request).name
     active = current(state)
     try:
-        async with producer(active.loaded, state.stores, started_by=by_console(who)) as making:
-            run = await making.resync(dry_run=dry_run, note=f"started in the console by {who}")
+        run = await start_resync(request, active.loaded, by_console(who), dry_run=dry_run, note="")
     except HopsyncError as error:
         flash(request, f"The run could not start: {error}")
         raise redirect("/runs") from None

@@ -9,10 +9,10 @@ from aiohttp import web
 
 from config.diff import diff_documents
 from config.loader import parse_config
-from producers.factory import open_producer
 from producers.webconsole.editing import Editing
 from producers.webconsole.render import flash, page, redirect
 from producers.webconsole.routing import get, post
+from producers.webconsole.starting import start_resync
 from producers.webconsole.state import STATE
 from producers.webconsole.views.settings import problems_by_path
 from shared.config_store import ConfigStore, ConfigVersion
@@ -108,9 +108,9 @@ async def dry_run(request: web.Request) -> web.StreamResponse:
     )
     note = f"dry run of {editing.account}'s unsaved settings ({draft.label})"
     try:
-        starter = by_console(editing.account)
-        async with open_producer(loaded, state.stores, started_by=starter) as making:
-            run = await making.resync(dry_run=True, note=note)
+        run = await start_resync(
+            request, loaded, by_console(editing.account), dry_run=True, note=note
+        )
     except HopsyncError as error:
         flash(request, f"The dry run could not start: {error}")
         raise redirect("/review") from None
