@@ -17,11 +17,6 @@ from shared.messages import sync_message
 from shared.models import SyncItem
 from tests.console.world import ConsoleWorld, SignIn, assert_okta_in_step, drift, finished
 
-# A connection of the console's thread (an async Redis client behind a producer or a check) is
-# sometimes collected during these tests: a known leak still to be traced (see the closing note of
-# issue 16), reported by pytest as an unraisable exception, not a failure of the behaviour tested.
-pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-
 
 def test_a_dry_run_writes_nothing_to_okta_and_shows_the_plan(
     signed_in: SignIn, world: ConsoleWorld

@@ -11,11 +11,6 @@ from playwright.sync_api import expect
 from producers.webconsole.working import WorkingCopies
 from tests.console.world import ConsoleWorld, SignIn, finished
 
-# A connection of the console's thread (an async Redis client behind a producer or a check) is
-# sometimes collected during these tests: a known leak still to be traced (see the closing note of
-# issue 16), reported by pytest as an unraisable exception, not a failure of the behaviour tested.
-pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-
 
 @pytest.fixture(autouse=True)
 def _fresh_working_copy(world: ConsoleWorld) -> Iterator[None]:
