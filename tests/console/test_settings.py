@@ -116,3 +116,69 @@ def test_save_refuses_settings_that_read_an_unknown_charthop_field_and_saves_not
         "'departmnt' (did you mean 'department'?)"
     )
     assert store.active().digest == before.digest
+
+
+def test_every_edit_is_kept_unsaved_in_the_admins_working_copy_until_discarded(
+    signed_in: SignIn, world: ConsoleWorld
+) -> None:
+    store = world.state.config_store
+    before = store.active()
+    page = signed_in("ada")
+    page.get_by_role("link", name="Sync Groups").click()
+    page.get_by_role("link", name="Add Group").click()
+    page.get_by_label("Group name").fill("Contractors")
+    page.get_by_label("Include People Matching").fill("department:engineering")
+    page.get_by_role("button", name="Keep group").click()
+    expect(page.locator(".banner")).to_contain_text("1 unsaved change(s)")
+    page.get_by_role("link", name="Profile Fields").click()
+    page.get_by_role("link", name="Add Field").click()
+    page.get_by_label("Okta profile attribute").fill("division")
+    page.get_by_label("ChartHop field, expression or template").fill("department.name")
+    page.get_by_role("button", name="Keep field").click()
+    expect(page.locator(".banner")).to_contain_text("2 unsaved change(s)")
+    page.get_by_role("link", name="Settings", exact=True).click()
+    page.get_by_label("daily at").fill("05:15")
+    page.get_by_role("button", name="Keep settings").click()
+    expect(page.locator(".banner")).to_contain_text("3 unsaved change(s)")
+    assert store.active().digest == before.digest  # nothing saved yet
+    viewer = signed_in("vera")  # another account sees the active version, not ada's copy
+    viewer.get_by_role("link", name="Sync Groups").click()
+    expect(viewer.locator("main")).not_to_contain_text("Contractors")
+    expect(viewer.locator(".banner")).to_have_count(0)
+    page.get_by_role("link", name="Save Settings").first.click()
+    diff = page.locator("#diff")
+    for change in ("+ groups[Contractors]", "+ profile_fields.division", "settings.daily_at"):
+        expect(diff).to_contain_text(change)
+    page.get_by_role("button", name="Discard changes").click()
+    expect(page.locator(".flash")).to_contain_text("Your unsaved changes were discarded")
+    page.get_by_role("link", name="Sync Groups").click()
+    expect(page.locator("main")).not_to_contain_text("Contractors")
+    expect(page.locator(".banner")).to_have_count(0)
+    assert WorkingCopies(world.client).load("ada", store.active()).document == before.document
+    assert store.active().digest == before.digest
+
+
+def test_save_shows_the_working_copys_problems_by_path_and_refuses_to_save(
+    signed_in: SignIn, world: ConsoleWorld
+) -> None:
+    store = world.state.config_store
+    before = store.active()
+    copies = WorkingCopies(world.client)
+    copy = copies.load("ada", before)
+    copy.document["settings"]["daily_at"] = "25:00"  # as a copy kept before a rule tightened
+    copies.keep("ada", copy)
+    page = signed_in("ada")
+    page.get_by_role("link", name="Save Settings").first.click()
+    expect(page.locator("#problems")).to_contain_text("settings.daily_at")
+    expect(page.locator("#problems")).to_contain_text("25:00")
+    expect(page.get_by_role("button", name="Save Settings")).to_be_disabled()
+    csrf = page.locator('meta[name="csrf-token"]').get_attribute("content") or ""
+    # The server refuses too, not just the disabled button; and a save needs a comment.
+    for comment, said in (("force it", "your settings have problems"), ("", "a comment")):
+        answer = page.request.post(
+            "/review/save", form={"csrf_token": csrf, "comment": comment}, max_redirects=0
+        )
+        assert answer.status == 303, answer.status
+        page.reload()
+        expect(page.locator(".flash")).to_contain_text(said)
+    assert store.active().digest == before.digest
