@@ -142,3 +142,34 @@ def live_started_key(item_key: str) -> str:
 def live_counted_key(batch: str) -> str:
     """Marker that a flusher batch was counted into its live run, so a retried count adds none."""
     return f"{PREFIX}:live:counted:{batch}"
+
+
+# The console (producers/webconsole): accounts, sessions, sign-in attempts, audit, working copies.
+CONSOLE_PREFIX: Final = f"{PREFIX}:console"
+CONSOLE_ACCOUNTS: Final = f"{CONSOLE_PREFIX}:accounts"  # hash: name -> Account JSON
+CONSOLE_AUDIT: Final = f"{CONSOLE_PREFIX}:audit"  # list, newest first: AuditEntry JSON
+
+
+def console_session_key(digest: str) -> str:
+    """A session, stored under the SHA-256 of its cookie (a leaked dump holds no live cookie)."""
+    return f"{CONSOLE_PREFIX}:session:{digest}"
+
+
+def console_attempts_key(kind: str, who: str) -> str:
+    """Failed sign-ins counted per account name or per client address."""
+    return f"{CONSOLE_PREFIX}:signin-failures:{kind}:{who}"
+
+
+def console_audit_subject_key(subject: str) -> str:
+    """The audit entries about one thing (``run:ID``, ``version:7``, ``letter:ID``)."""
+    return f"{CONSOLE_PREFIX}:audit:{subject}"
+
+
+def console_working_copy_key(account: str) -> str:
+    """An account's unsaved settings (what Save Settings would save)."""
+    return f"{CONSOLE_PREFIX}:working:{account}"
+
+
+def console_flash_key(account: str) -> str:
+    """Messages shown once on the next page an account opens (after a change redirects)."""
+    return f"{CONSOLE_PREFIX}:flash:{account}"

@@ -17,7 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel, ConfigDict
 
-from producers.webconsole import keys
+from shared import constants
 from shared.errors import HopsyncError
 
 Role = Literal["viewer", "operator", "admin"]
@@ -77,8 +77,8 @@ class AccountStore:
             name=name, role=role, password_hash=_HASHER.hash(password), created_at=_now()
         )
         if replace:
-            self.client.hset(keys.ACCOUNTS, name, account.model_dump_json())
-        elif not self.client.hsetnx(keys.ACCOUNTS, name, account.model_dump_json()):
+            self.client.hset(constants.CONSOLE_ACCOUNTS, name, account.model_dump_json())
+        elif not self.client.hsetnx(constants.CONSOLE_ACCOUNTS, name, account.model_dump_json()):
             raise AccountError(
                 f"account {name!r} already exists; pass --replace to reset its password and role"
             )
@@ -86,12 +86,12 @@ class AccountStore:
 
     def get(self, name: str) -> Account | None:
         """An account by name, or None."""
-        raw = self.client.hget(keys.ACCOUNTS, name)
+        raw = self.client.hget(constants.CONSOLE_ACCOUNTS, name)
         return Account.model_validate_json(raw) if raw is not None else None
 
     def all(self) -> list[Account]:
         """Every account, by name."""
-        raw = self.client.hvals(keys.ACCOUNTS)
+        raw = self.client.hvals(constants.CONSOLE_ACCOUNTS)
         return sorted((Account.model_validate_json(v) for v in raw), key=lambda a: a.name)
 
     def set_role(self, name: str, role: Role) -> Account:
@@ -100,12 +100,12 @@ class AccountStore:
         if account is None:
             raise AccountError(f"no account {name!r}")
         changed = account.model_copy(update={"role": role})
-        self.client.hset(keys.ACCOUNTS, name, changed.model_dump_json())
+        self.client.hset(constants.CONSOLE_ACCOUNTS, name, changed.model_dump_json())
         return changed
 
     def remove(self, name: str) -> bool:
         """Delete an account; False when there was none."""
-        return bool(self.client.hdel(keys.ACCOUNTS, name))
+        return bool(self.client.hdel(constants.CONSOLE_ACCOUNTS, name))
 
     def verify(self, name: str, password: str) -> Account | None:
         """The account when the password is right, else None (in about the same time)."""

@@ -12,7 +12,7 @@ from typing import Final
 import redis
 from pydantic import BaseModel, ConfigDict
 
-from producers.webconsole import keys
+from shared import constants
 
 KEEP: Final = 10_000
 KEEP_PER_SUBJECT: Final = 500
@@ -43,20 +43,20 @@ class AuditLog:
         )
         raw = entry.model_dump_json()
         with self.client.pipeline() as pipe:
-            pipe.lpush(keys.AUDIT, raw)
-            pipe.ltrim(keys.AUDIT, 0, KEEP - 1)
+            pipe.lpush(constants.CONSOLE_AUDIT, raw)
+            pipe.ltrim(constants.CONSOLE_AUDIT, 0, KEEP - 1)
             for subject in subjects:
-                pipe.lpush(keys.audit_subject_key(subject), raw)
-                pipe.ltrim(keys.audit_subject_key(subject), 0, KEEP_PER_SUBJECT - 1)
+                pipe.lpush(constants.console_audit_subject_key(subject), raw)
+                pipe.ltrim(constants.console_audit_subject_key(subject), 0, KEEP_PER_SUBJECT - 1)
             pipe.execute()
 
     def recent(self, limit: int = 200) -> list[AuditEntry]:
         """The newest entries first."""
-        return self._read(keys.AUDIT, limit)
+        return self._read(constants.CONSOLE_AUDIT, limit)
 
     def about(self, subject: str, limit: int = 50) -> list[AuditEntry]:
         """The newest entries about one subject first."""
-        return self._read(keys.audit_subject_key(subject), limit)
+        return self._read(constants.console_audit_subject_key(subject), limit)
 
     def _read(self, key: str, limit: int) -> list[AuditEntry]:
         return [

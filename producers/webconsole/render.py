@@ -6,10 +6,10 @@ from typing import Any, Final
 
 from aiohttp import web
 
-from producers.webconsole import keys
 from producers.webconsole.accounts import role_allows
 from producers.webconsole.guard import ACCOUNT, SESSION
 from producers.webconsole.state import STATE
+from shared import constants
 
 NAV: Final = (
     ("/connection", "Connection"),
@@ -51,7 +51,7 @@ def flash(request: web.Request, message: str) -> None:
     """Show ``message`` once on the next page this account opens."""
     account = request[ACCOUNT]
     client = request.app[STATE].stores.client
-    key = keys.flash_key(account.name)
+    key = constants.console_flash_key(account.name)
     with client.pipeline() as pipe:
         pipe.rpush(key, message)
         pipe.expire(key, FLASH_TTL_S)
@@ -60,7 +60,7 @@ def flash(request: web.Request, message: str) -> None:
 
 def _take_flash(request: web.Request, name: str) -> list[str]:
     client = request.app[STATE].stores.client
-    key = keys.flash_key(name)
+    key = constants.console_flash_key(name)
     with client.pipeline() as pipe:
         pipe.lrange(key, 0, -1)
         pipe.delete(key)

@@ -14,7 +14,7 @@ from typing import Final
 import redis
 from pydantic import BaseModel, ConfigDict
 
-from producers.webconsole import keys
+from shared import constants
 
 SESSION_TTL_S: Final = 8 * 3600
 
@@ -46,12 +46,14 @@ class SessionStore:
         session = Session(
             account=account, csrf=secrets.token_urlsafe(32), signed_in_at=datetime.now(UTC)
         )
-        self.client.set(keys.session_key(_digest(token)), session.model_dump_json(), ex=self.ttl_s)
+        self.client.set(
+            constants.console_session_key(_digest(token)), session.model_dump_json(), ex=self.ttl_s
+        )
         return token, session
 
     def get(self, token: str) -> Session | None:
         """The session of a cookie token (renewing it), or None when unknown or expired."""
-        key = keys.session_key(_digest(token))
+        key = constants.console_session_key(_digest(token))
         with self.client.pipeline() as pipe:
             pipe.get(key)
             pipe.expire(key, self.ttl_s)
@@ -60,4 +62,4 @@ class SessionStore:
 
     def end(self, token: str) -> None:
         """Sign out."""
-        self.client.delete(keys.session_key(_digest(token)))
+        self.client.delete(constants.console_session_key(_digest(token)))

@@ -11,7 +11,7 @@ from typing import Final
 
 import redis
 
-from producers.webconsole import keys
+from shared import constants
 
 WINDOW_S: Final = 15 * 60
 MAX_PER_NAME: Final = 5
@@ -30,8 +30,8 @@ class SigninLimits:
     def blocked_for(self, name: str, address: str) -> int:
         """Seconds until this name or address may try again; 0 when it may try now."""
         waits = [
-            self._wait(keys.attempts_key("name", name.casefold()), self.max_per_name),
-            self._wait(keys.attempts_key("address", address), self.max_per_address),
+            self._wait(constants.console_attempts_key("name", name.casefold()), self.max_per_name),
+            self._wait(constants.console_attempts_key("address", address), self.max_per_address),
         ]
         return max(waits)
 
@@ -45,8 +45,8 @@ class SigninLimits:
     def failed(self, name: str, address: str) -> None:
         """Count one failed attempt against the name and the address."""
         for key in (
-            keys.attempts_key("name", name.casefold()),
-            keys.attempts_key("address", address),
+            constants.console_attempts_key("name", name.casefold()),
+            constants.console_attempts_key("address", address),
         ):
             with self.client.pipeline() as pipe:
                 pipe.incr(key)
@@ -55,4 +55,4 @@ class SigninLimits:
 
     def succeeded(self, name: str) -> None:
         """Clear the name's failures."""
-        self.client.delete(keys.attempts_key("name", name.casefold()))
+        self.client.delete(constants.console_attempts_key("name", name.casefold()))

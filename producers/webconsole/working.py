@@ -13,7 +13,7 @@ import redis
 from pydantic import BaseModel, ConfigDict
 
 from config.diff import ConfigChange, diff_documents
-from producers.webconsole import keys
+from shared import constants
 from shared.config_store import ConfigVersion
 
 TTL_S: Final = 14 * 86_400
@@ -40,15 +40,17 @@ class WorkingCopies:
 
     def load(self, account: str, active: ConfigVersion) -> WorkingCopy:
         """The account's working copy; a fresh copy of the active version when it has none."""
-        raw = self.client.get(keys.working_copy_key(account))
+        raw = self.client.get(constants.console_working_copy_key(account))
         if raw is not None:
             return WorkingCopy.model_validate_json(raw)
         return WorkingCopy(document=active.document, base_version=active.version)
 
     def keep(self, account: str, copy: WorkingCopy) -> None:
         """Store the account's edited copy."""
-        self.client.set(keys.working_copy_key(account), copy.model_dump_json(), ex=TTL_S)
+        self.client.set(
+            constants.console_working_copy_key(account), copy.model_dump_json(), ex=TTL_S
+        )
 
     def discard(self, account: str) -> None:
         """Drop the account's unsaved changes."""
-        self.client.delete(keys.working_copy_key(account))
+        self.client.delete(constants.console_working_copy_key(account))

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from producers.webconsole.working import WorkingCopies
 from tests.console.world import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -49,6 +50,19 @@ def world(
     """A simulated org and Okta, a worker process, and the console, for the whole package."""
     with console_world(redis_server_url, tmp_path_factory.mktemp("console")) as built:
         yield built
+
+
+@pytest.fixture
+def fresh_working_copy(world: ConsoleWorld) -> Iterator[None]:
+    """ada (the admin) starts and ends with no unsaved changes; a version saved meanwhile is
+    rolled back, so the next test finds the configuration it expects."""
+    store = world.state.config_store
+    before = store.active()
+    WorkingCopies(world.client).discard("ada")
+    yield
+    WorkingCopies(world.client).discard("ada")
+    if store.active().digest != before.digest:
+        store.rollback(before.version, author="test", source="cli")
 
 
 @pytest.fixture

@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import expect
 
-from producers.webconsole.working import WorkingCopies
 from shared.rules import Rules
+from tests.console.editing import FIELD, working_copy
 from tests.console.world import ConsoleWorld, SignIn, active_rules
 
-
-@pytest.fixture(autouse=True)
-def _fresh_working_copy(world: ConsoleWorld) -> Iterator[None]:
-    WorkingCopies(world.client).discard("ada")
-    yield
-    WorkingCopies(world.client).discard("ada")
+pytestmark = pytest.mark.usefixtures("fresh_working_copy")
 
 
 def test_a_profile_field_is_added_with_inline_errors_and_a_preview_of_real_values(
     signed_in: SignIn, world: ConsoleWorld
 ) -> None:
     page = signed_in("ada")
-    page.get_by_role("link", name="Profile Fields").click()
-    page.get_by_role("link", name="Add Field").click()
-    page.get_by_label("Okta profile attribute").fill("division")
+    FIELD.open(page, "division", "upper(department.name")
     source = page.get_by_label("ChartHop field, expression or template")
-    source.fill("upper(department.name")
     expect(page.locator("#field-source-error")).to_contain_text("column 22: expected")
     expect(source).to_have_attribute("aria-invalid", "true")
     source.fill("upper(department.name)")
@@ -45,16 +35,12 @@ def test_a_profile_field_is_added_with_inline_errors_and_a_preview_of_real_value
     assert dict(shown) == {name: expected[name] for name, _ in shown}
     page.get_by_role("button", name="Keep field").click()
     expect(page.locator("#fields")).to_contain_text("upper(department.name)")
-    copy = WorkingCopies(world.client).load("ada", world.state.config_store.active())
-    assert copy.document["profile_fields"]["division"] == "upper(department.name)"
+    assert working_copy(world)["profile_fields"]["division"] == "upper(department.name)"
 
 
 def test_an_attribute_okta_lacks_is_flagged(signed_in: SignIn, world: ConsoleWorld) -> None:
     page = signed_in("ada")
-    page.goto("/fields/new")
-    page.get_by_label("Okta profile attribute").fill("divison")
-    page.get_by_label("ChartHop field, expression or template").fill("department.name")
-    page.get_by_role("button", name="Keep field").click()
+    FIELD.keep(page, "divison", "department.name")
     expect(page.locator(".flash").first).to_contain_text(
         "Okta's user schema has no attribute 'divison' (did you mean 'division'?)"
     )

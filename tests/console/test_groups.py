@@ -4,25 +4,20 @@ exactly the people `hopsync query` selects, with what Okta's group would gain an
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
-from producers.webconsole.working import WorkingCopies
 from shared.carrot import compile_filter
 from shared.errors import CarrotSyntaxError
+from tests.console.editing import GROUP, working_copy
 from tests.console.world import ConsoleWorld, SignIn, active_rules, run_cli
 
 BAD = "department:engineering &&& is:manager"
 GOOD = "department:engineering is:manager"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_working_copy(world: ConsoleWorld) -> Iterator[None]:
-    WorkingCopies(world.client).discard("ada")
-    yield
-    WorkingCopies(world.client).discard("ada")
+pytestmark = pytest.mark.usefixtures("fresh_working_copy")
 
 
 def reported(text: str) -> str:
@@ -43,19 +38,14 @@ def test_a_bad_filter_is_flagged_as_typed_then_the_fixed_group_is_kept_and_teste
     signed_in: SignIn, world: ConsoleWorld
 ) -> None:
     page = signed_in("ada")
-    page.get_by_role("link", name="Sync Groups").click()
-    page.get_by_role("link", name="Add Group").click()
-    page.get_by_label("Group name").fill("Engineering Managers")
+    GROUP.open(page, "Engineering Managers", BAD)
     query = page.get_by_label("Include People Matching")
-    query.fill(BAD)
     error = page.locator("#group-query-error")
     expect(error).to_have_text(reported(BAD))
     expect(query).to_have_attribute("aria-invalid", "true")
     page.get_by_role("button", name="Keep group").click()  # the server refuses it too
     expect(page.locator("#group-query-error")).to_have_text(reported(BAD))
-    assert "Engineering Managers" not in json.dumps(
-        WorkingCopies(world.client).load("ada", world.state.config_store.active()).document
-    )
+    assert "Engineering Managers" not in json.dumps(working_copy(world))
     page.get_by_label("Include People Matching").fill(GOOD)
     expect(page.locator("#group-query-error")).to_have_text("", timeout=20_000)
     page.get_by_role("button", name="Keep group").click()
@@ -110,5 +100,4 @@ def test_a_misspelt_field_is_flagged_with_a_suggestion_as_check_reports_it(
     )
     page.get_by_role("button", name="Keep group").click()  # refused by the server too
     expect(page.locator("#group-query-error")).to_contain_text("unknown field 'departmnt'")
-    copy = WorkingCopies(world.client).load("ada", world.state.config_store.active())
-    assert all(group["name"] != "Typos" for group in copy.document["groups"])
+    assert all(group["name"] != "Typos" for group in working_copy(world)["groups"])

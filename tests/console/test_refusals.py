@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from producers.webconsole.working import WorkingCopies
+from shared import constants
+from tests.console.editing import working_copy
 from tests.console.world import ConsoleWorld, SignIn
 
 CHANGES = [
@@ -34,7 +35,7 @@ def snapshot(world: ConsoleWorld) -> tuple[object, ...]:
         [run.run_id for run in world.state.stores.runs.recent(100)],
         world.state.stores.dead_letters.count(),
         [account.name for account in world.state.accounts.all()],
-        world.client.exists("hopsync:console:working:vera"),
+        world.client.exists(constants.console_working_copy_key("vera")),
     )
 
 
@@ -65,5 +66,4 @@ def test_a_change_without_the_csrf_token_is_refused(signed_in: SignIn, world: Co
         wrong = page.request.post(path, form={**form, "csrf_token": "not-the-token"})
         assert wrong.status == 403, path
     assert snapshot(world) == before
-    copy = WorkingCopies(world.client).load("ada", world.state.config_store.active())
-    assert all(group["name"] != "Intruders" for group in copy.document["groups"])
+    assert all(group["name"] != "Intruders" for group in working_copy(world)["groups"])

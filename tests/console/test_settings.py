@@ -3,24 +3,15 @@ version with a comment, listed in History, and rolled back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from producers.webconsole.working import WorkingCopies
+from tests.console.editing import FIELD, GROUP, save_page_with, working_copy
 from tests.console.world import ConsoleWorld, SignIn, finished
 
-
-@pytest.fixture(autouse=True)
-def _fresh_working_copy(world: ConsoleWorld) -> Iterator[None]:
-    store = world.state.config_store
-    before = store.active()
-    WorkingCopies(world.client).discard("ada")
-    yield
-    WorkingCopies(world.client).discard("ada")
-    if store.active().digest != before.digest:
-        store.rollback(before.version, author="test", source="cli")
+pytestmark = pytest.mark.usefixtures("fresh_working_copy")
 
 
 def test_a_bad_setting_is_refused_by_path_and_nothing_is_kept(
@@ -35,8 +26,7 @@ def test_a_bad_setting_is_refused_by_path_and_nothing_is_kept(
     expect(alert).to_contain_text("2 setting(s) need attention")
     expect(page.locator("main")).to_contain_text("must be a 24-hour time HH:MM, got '25:00'")
     expect(page.locator("main")).to_contain_text("unknown time zone 'Mars/Olympus'")
-    copy = WorkingCopies(world.client).load("ada", world.state.config_store.active())
-    assert copy.document["settings"]["daily_at"] != "25:00"
+    assert working_copy(world)["settings"]["daily_at"] != "25:00"
 
 
 def test_save_settings_shows_the_diff_saves_a_version_and_history_rolls_it_back(
@@ -79,11 +69,7 @@ def test_a_dry_run_of_unsaved_settings_plans_with_them_and_saves_nothing(
     before = store.active()
     writes = world.sim.okta.counters().writes
     page = signed_in("ada")
-    page.get_by_role("link", name="Sync Groups").click()
-    page.get_by_role("link", name="Add Group").click()
-    page.get_by_label("Group name").fill("Engineering Managers")
-    page.get_by_label("Include People Matching").fill("department:engineering is:manager")
-    page.get_by_role("button", name="Keep group").click()
+    GROUP.keep(page, "Engineering Managers", "department:engineering is:manager")
     page.get_by_role("link", name="Save Settings").first.click()
     expect(page.locator("#diff")).to_contain_text("+ groups[Engineering Managers]")
     page.get_by_role("button", name="Dry Run these settings").click()
@@ -102,13 +88,12 @@ def test_save_refuses_settings_that_read_an_unknown_charthop_field_and_saves_not
 ) -> None:
     store = world.state.config_store
     before = store.active()
-    # As a filter kept while ChartHop's fields could not be read would be: unchecked on keep.
-    copies = WorkingCopies(world.client)
-    copy = copies.load("ada", before)
-    copy.document["groups"][0]["query"] = "departmnt:engineering"
-    copies.keep("ada", copy)
-    page = signed_in("ada")
-    page.get_by_role("link", name="Save Settings").first.click()
+
+    def misspell(document: dict[str, Any]) -> None:
+        # As a filter kept while ChartHop's fields could not be read would be: unchecked on keep.
+        document["groups"][0]["query"] = "departmnt:engineering"
+
+    page = save_page_with(world, signed_in, misspell)
     page.get_by_label("Comment").fill("a typo")
     page.get_by_role("button", name="Save Settings").click()
     expect(page.locator(".flash")).to_contain_text(
@@ -124,17 +109,9 @@ def test_every_edit_is_kept_unsaved_in_the_admins_working_copy_until_discarded(
     store = world.state.config_store
     before = store.active()
     page = signed_in("ada")
-    page.get_by_role("link", name="Sync Groups").click()
-    page.get_by_role("link", name="Add Group").click()
-    page.get_by_label("Group name").fill("Contractors")
-    page.get_by_label("Include People Matching").fill("department:engineering")
-    page.get_by_role("button", name="Keep group").click()
+    GROUP.keep(page, "Contractors", "department:engineering")
     expect(page.locator(".banner")).to_contain_text("1 unsaved change(s)")
-    page.get_by_role("link", name="Profile Fields").click()
-    page.get_by_role("link", name="Add Field").click()
-    page.get_by_label("Okta profile attribute").fill("division")
-    page.get_by_label("ChartHop field, expression or template").fill("department.name")
-    page.get_by_role("button", name="Keep field").click()
+    FIELD.keep(page, "division", "department.name")
     expect(page.locator(".banner")).to_contain_text("2 unsaved change(s)")
     page.get_by_role("link", name="Settings", exact=True).click()
     page.get_by_label("daily at").fill("05:15")
@@ -154,7 +131,7 @@ def test_every_edit_is_kept_unsaved_in_the_admins_working_copy_until_discarded(
     page.get_by_role("link", name="Sync Groups").click()
     expect(page.locator("main")).not_to_contain_text("Contractors")
     expect(page.locator(".banner")).to_have_count(0)
-    assert WorkingCopies(world.client).load("ada", store.active()).document == before.document
+    assert working_copy(world) == before.document
     assert store.active().digest == before.digest
 
 
@@ -163,12 +140,9 @@ def test_save_shows_the_working_copys_problems_by_path_and_refuses_to_save(
 ) -> None:
     store = world.state.config_store
     before = store.active()
-    copies = WorkingCopies(world.client)
-    copy = copies.load("ada", before)
-    copy.document["settings"]["daily_at"] = "25:00"  # as a copy kept before a rule tightened
-    copies.keep("ada", copy)
-    page = signed_in("ada")
-    page.get_by_role("link", name="Save Settings").first.click()
+    page = save_page_with(
+        world, signed_in, lambda document: document["settings"].update(daily_at="25:00")
+    )
     expect(page.locator("#problems")).to_contain_text("settings.daily_at")
     expect(page.locator("#problems")).to_contain_text("25:00")
     expect(page.get_by_role("button", name="Save Settings")).to_be_disabled()

@@ -9,13 +9,12 @@ from typing import Any
 from aiohttp import web
 
 from producers.webconsole.current import current
-from producers.webconsole.editing import Editing
+from producers.webconsole.editing import Editing, add_unknown_fields, form_page, kept, posted
 from producers.webconsole.preview import preview
 from producers.webconsole.problems import Problem, source_problems
-from producers.webconsole.render import flash, page, redirect
+from producers.webconsole.render import flash, page
 from producers.webconsole.routing import get, post
 from producers.webconsole.state import STATE
-from producers.webconsole.views.groups import text_problems
 from shared.carrot import compile_source
 from shared.errors import CarrotError, HopsyncError
 
@@ -67,16 +66,7 @@ def _form(
     errors: dict[str, Any],
     rows: list[Any] | None = None,
 ) -> web.Response:
-    status = 400 if errors else 200
-    return page(
-        request,
-        "field_form.html",
-        status=status,
-        original=original,
-        field=field,
-        errors=errors,
-        rows=rows,
-    )
+    return form_page(request, "field_form.html", errors, original=original, field=field, rows=rows)
 
 
 async def new_form(request: web.Request) -> web.Response:
@@ -118,29 +108,21 @@ def field_errors(attribute: str, source: str, others: dict[str, str]) -> dict[st
 async def save(request: web.Request) -> web.StreamResponse:
     """Add or change a profile field in the working copy."""
     editing = Editing.of(request)
-    form = await request.post()
-    field = {key: str(form.get(key, "")).strip() for key in ("attribute", "source")}
+    field = await posted(request, ("attribute", "source"))
     original = _existing(request, editing) if "attribute" in request.match_info else None
     fields = _fields(editing)
     others = {name: value for name, value in fields.items() if name != original}
     errors = field_errors(field["attribute"], field["source"], others)
-    if "source" not in errors:
-        unknown = await text_problems(request, field["source"], "source")
-        if unknown:
-            errors["source"] = unknown
+    await add_unknown_fields(request, errors, "source", field["source"], "source")
     if errors:
         return _form(request, original, field, errors)
     if original is not None and original != field["attribute"]:
         del fields[original]
     fields[field["attribute"]] = field["source"]
-    editing.keep()
     for flag in (await schema_flags(request, [field["attribute"]])).values():
         flash(request, f"Warning: {flag}.")
-    flash(
-        request,
-        f"Field {field['attribute']} kept in your unsaved settings; Save Settings to apply.",
-    )
-    raise redirect("/fields")
+    message = f"Field {field['attribute']} kept in your unsaved settings; Save Settings to apply."
+    raise kept(editing, request, message, "/fields")
 
 
 async def remove(request: web.Request) -> web.StreamResponse:
@@ -148,17 +130,16 @@ async def remove(request: web.Request) -> web.StreamResponse:
     editing = Editing.of(request)
     attribute = _existing(request, editing)
     del _fields(editing)[attribute]
-    editing.keep()
-    flash(request, f"Field {attribute} removed from your unsaved settings.")
-    raise redirect("/fields")
+    raise kept(
+        editing, request, f"Field {attribute} removed from your unsaved settings.", "/fields"
+    )
 
 
 async def preview_values(request: web.Request) -> web.Response:
     """The form again, with the values its source gives a few real people."""
     editing = Editing.of(request)
-    form = await request.post()
-    field = {key: str(form.get(key, "")).strip() for key in ("attribute", "source")}
-    original = str(form.get("original", "")) or None
+    field = await posted(request, ("attribute", "source", "original"))
+    original = field.pop("original") or None
     errors: dict[str, Any] = {}
     problems = source_problems(field["source"])
     if problems:

@@ -6,14 +6,18 @@ from typing import Any
 
 from aiohttp import web
 
-from producers.webconsole.current import current
 from producers.webconsole.datasheet import data_sheet
-from producers.webconsole.editing import Editing
-from producers.webconsole.org_knowledge import unknown_in
-from producers.webconsole.problems import Problem, TextKind, filter_problems, source_problems
-from producers.webconsole.render import flash, page, redirect
+from producers.webconsole.editing import (
+    Editing,
+    add_unknown_fields,
+    form_page,
+    kept,
+    posted,
+    text_problems,
+)
+from producers.webconsole.problems import Problem, TextKind, filter_problems
+from producers.webconsole.render import page
 from producers.webconsole.routing import get, post
-from producers.webconsole.state import STATE
 from shared.carrot import compile_filter
 from shared.errors import CarrotError, HopsyncError
 
@@ -34,8 +38,7 @@ async def listing(request: web.Request) -> web.Response:
 def _form(
     request: web.Request, index: int | None, group: dict[str, Any], errors: dict[str, Any]
 ) -> web.Response:
-    status = 400 if errors else 200
-    return page(request, "group_form.html", status=status, index=index, group=group, errors=errors)
+    return form_page(request, "group_form.html", errors, index=index, group=group)
 
 
 async def new_form(request: web.Request) -> web.Response:
@@ -74,25 +77,19 @@ def group_errors(group: dict[str, Any], others: list[dict[str, Any]]) -> dict[st
 async def save(request: web.Request) -> web.StreamResponse:
     """Add a group, or change one, in the working copy (refused, with inline errors, when wrong)."""
     editing = Editing.of(request)
-    form = await request.post()
-    group = {key: str(form.get(key, "")).strip() for key in ("name", "query", "description")}
+    group = await posted(request, ("name", "query", "description"))
     groups = _groups(editing)
     index = _index(request, editing) if "index" in request.match_info else None
-    others = [g for i, g in enumerate(groups) if i != index]
-    errors = group_errors(group, others)
-    if "query" not in errors:
-        unknown = await text_problems(request, group["query"], "filter")
-        if unknown:
-            errors["query"] = unknown
+    errors = group_errors(group, [g for i, g in enumerate(groups) if i != index])
+    await add_unknown_fields(request, errors, "query", group["query"], "filter")
     if errors:
         return _form(request, index, group, errors)
     if index is None:
         groups.append(group)
     else:
         groups[index] = {**groups[index], **group}
-    editing.keep()
-    flash(request, f"Group {group['name']} kept in your unsaved settings; Save Settings to apply.")
-    raise redirect("/groups")
+    message = f"Group {group['name']} kept in your unsaved settings; Save Settings to apply."
+    raise kept(editing, request, message, "/groups")
 
 
 async def remove(request: web.Request) -> web.StreamResponse:
@@ -100,16 +97,15 @@ async def remove(request: web.Request) -> web.StreamResponse:
     editing = Editing.of(request)
     index = _index(request, editing)
     removed = _groups(editing).pop(index)
-    editing.keep()
-    flash(request, f"Group {removed['name']} removed from your unsaved settings.")
-    raise redirect("/groups")
+    raise kept(
+        editing, request, f"Group {removed['name']} removed from your unsaved settings.", "/groups"
+    )
 
 
 async def test(request: web.Request) -> web.Response:
     """The data sheet of a filter: who it selects, and who Okta's group would gain and lose."""
     editing = Editing.of(request)
-    form = await request.post()
-    name, query = str(form.get("name", "")).strip(), str(form.get("query", "")).strip()
+    name, query = (await posted(request, ("name", "query"))).values()
     problems = filter_problems(query)
     context: dict[str, Any] = {
         "name": name,
@@ -128,26 +124,19 @@ async def test(request: web.Request) -> web.Response:
     return page(request, "datasheet.html", **context)
 
 
-async def text_problems(request: web.Request, text: str, kind: TextKind) -> list[Problem]:
-    """A filter's or source's syntax problems, else the unknown ChartHop fields it reads."""
-    problems = filter_problems(text) if kind == "filter" else source_problems(text)
-    if problems:
-        return problems
-    state = request.app[STATE]
-    return await unknown_in(state.knowledge, current(state).loaded, text, kind)
-
-
 async def check_filter(request: web.Request) -> web.Response:
     """Inline errors of a filter as it is typed."""
-    form = await request.post()
-    problems = await text_problems(request, str(form.get("text", "")), "filter")
-    return web.json_response({"errors": [problem.as_json() for problem in problems]})
+    return await _inline(request, "filter")
 
 
 async def check_source(request: web.Request) -> web.Response:
     """Inline errors of a profile field's source as it is typed."""
-    form = await request.post()
-    problems = await text_problems(request, str(form.get("text", "")), "source")
+    return await _inline(request, "source")
+
+
+async def _inline(request: web.Request, kind: TextKind) -> web.Response:
+    form = await request.post()  # not trimmed: the columns are the typed text's
+    problems = await text_problems(request, str(form.get("text", "")), kind)
     return web.json_response({"errors": [problem.as_json() for problem in problems]})
 
 
