@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import Any, Final
 
 from aiohttp import web
@@ -32,7 +34,7 @@ def page(request: web.Request, template: str, *, status: int = 200, **context: A
     state = request.app[STATE]
     account = request.get(ACCOUNT)
     session = request.get(SESSION)
-    messages: list[str] = []
+    messages: list[Flash] = []
     if account is not None:
         messages = _take_flash(request, account.name)
     html = state.templates.get_template(template).render(
@@ -47,25 +49,60 @@ def page(request: web.Request, template: str, *, status: int = 200, **context: A
     return web.Response(text=html, content_type="text/html", status=status)
 
 
-def flash(request: web.Request, message: str) -> None:
-    """Show ``message`` once on the next page this account opens."""
+@dataclass(frozen=True)
+class Flash:
+    """A message shown once: what was done, or (``error``) what was refused or failed."""
+
+    text: str
+    error: bool = False
+
+
+def flash(request: web.Request, message: str, *, error: bool = False) -> None:
+    """Show ``message`` once on the next page this account opens (as an error when ``error``)."""
     account = request[ACCOUNT]
     client = request.app[STATE].stores.client
     key = constants.console_flash_key(account.name)
     with client.pipeline() as pipe:
-        pipe.rpush(key, message)
+        pipe.rpush(key, json.dumps({"text": message, "error": error}))
         pipe.expire(key, FLASH_TTL_S)
         pipe.execute()
 
 
-def _take_flash(request: web.Request, name: str) -> list[str]:
+def _take_flash(request: web.Request, name: str) -> list[Flash]:
     client = request.app[STATE].stores.client
     key = constants.console_flash_key(name)
     with client.pipeline() as pipe:
         pipe.lrange(key, 0, -1)
         pipe.delete(key)
         raw, _ = pipe.execute()
-    return [item.decode() if isinstance(item, bytes) else str(item) for item in raw]
+    return [_flash_of(item.decode() if isinstance(item, bytes) else str(item)) for item in raw]
+
+
+def _flash_of(raw: str) -> Flash:
+    try:
+        return Flash(**json.loads(raw))
+    except (ValueError, TypeError):  # kept as plain text by a console before levels existed
+        return Flash(raw)
+
+
+def page_without_account(
+    request: web.Request, template: str, *, status: int, **context: Any
+) -> web.Response:
+    """A page that needs nothing from Redis (no account, no messages): when Redis is down."""
+    html = (
+        request.app[STATE]
+        .templates.get_template(template)
+        .render(
+            account=None,
+            csrf="",
+            nav=NAV,
+            here=request.path,
+            messages=[],
+            can=lambda role: False,
+            **context,
+        )
+    )
+    return web.Response(text=html, content_type="text/html", status=status)
 
 
 def redirect(location: str) -> web.HTTPSeeOther:

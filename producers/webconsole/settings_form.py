@@ -114,8 +114,13 @@ def _input(path: str, annotation: Any, nullable: bool, value: Any, help_text: st
     return Input(path, label, "text", "" if value is None else value, help_text, nullable=nullable)
 
 
+_NAMES = {"charthop": "ChartHop", "okta": "Okta", "smtp": "SMTP"}  # as the product names them
+
+
 def _title(path: str) -> str:
-    return path.replace(".", " › ").replace("_", " ").capitalize()
+    words = path.replace(".", " › ").replace("_", " ").split(" ")
+    named = [_NAMES.get(word, word) for word in words]
+    return " ".join([named[0][:1].upper() + named[0][1:], *named[1:]])
 
 
 def _doc(model: type[BaseModel]) -> str:

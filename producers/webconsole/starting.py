@@ -46,7 +46,7 @@ async def start_resync(
     task = asyncio.create_task(resync())
     tasks = request.app[BACKGROUND]
     tasks.add(task)
-    task.add_done_callback(_finished(tasks))
+    task.add_done_callback(_finished(tasks, started))
     waiting: list[asyncio.Future[Any]] = [started, task]
     await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
     if started.done():
@@ -55,12 +55,17 @@ async def start_resync(
     raise RuntimeError("the resync ended without starting a run")  # Producer.resync never does
 
 
-def _finished(tasks: set[asyncio.Task[None]]) -> Callable[[asyncio.Task[None]], None]:
+def _finished(
+    tasks: set[asyncio.Task[None]], started: asyncio.Future[RunMeta]
+) -> Callable[[asyncio.Task[None]], None]:
     def done(task: asyncio.Task[None]) -> None:
         tasks.discard(task)
-        if not task.cancelled() and (error := task.exception()) is not None:
+        if task.cancelled() or (error := task.exception()) is None:
+            return
+        if started.done():  # else the request that started it reports it
             # The run is marked failed with this reason (Producer.resync); the log says it too.
-            log.warning("console run failed", error=f"{type(error).__name__}: {error}")
+            run_id = started.result().run_id
+            log.warning("console run failed", run_id=run_id, error=f"{type(error).__name__}")
 
     return done
 

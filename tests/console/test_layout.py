@@ -99,3 +99,18 @@ def test_no_page_shows_a_secret_even_after_test_connection(
         page.goto(path)
         shown.append(page.content())
     assert not [secret for secret in secrets for html in shown if secret in html]
+
+
+def test_in_a_narrow_window_every_group_and_field_shows_its_buttons_whole(
+    browser: Browser, world: ConsoleWorld
+) -> None:
+    context = browser.new_context(base_url=world.url, viewport={"width": 400, "height": 800})
+    context.set_default_timeout(15_000)
+    page = sign_in(context.new_page(), "ada")
+    for path, table in (("/groups", "#groups"), ("/fields", "#fields")):
+        page.goto(path)
+        buttons = page.locator(f"{table} tbody").get_by_role("button", name="Remove")
+        expect(buttons.first).to_be_visible()
+        rights = buttons.evaluate_all("bs => bs.map(b => b.getBoundingClientRect().right)")
+        assert rights and max(rights) <= 400, (path, rights)  # not cut off, no scrolling
+    context.close()

@@ -101,7 +101,8 @@ def test_a_wrong_charthop_token_stops_the_run_before_it_starts_and_says_so(
     token = wrong_token("charthop")
     page = signed_in("otto")
     page.get_by_role("button", name="Resync All Now").click()
-    flash = page.locator(".flash")
+    flash = page.get_by_role("alert")  # an error, not a notice
+    expect(flash).to_have_class("flash error")
     expect(flash).to_contain_text("The run could not start: ChartHop GET")
     expect(flash).to_contain_text("answered 401")
     expect(flash).to_contain_text("check the ChartHop API token")
@@ -118,6 +119,9 @@ def test_a_wrong_okta_token_fails_the_run_and_its_page_says_why(
     finished(page)
     expect(page.locator("#run-status")).to_have_text("failed")
     expect(page.locator("#headline")).to_contain_text("OktaAuthError")
+    expect(page.locator("#headline")).to_contain_text("answered 401")
+    expect(page.locator("#failed-hint")).to_contain_text("Test connection checks Redis, the tokens")
+    expect(page.locator("#run-facts")).not_to_contain_text("OktaAuthError")  # said once
     assert token not in page.content()
 
 

@@ -40,7 +40,7 @@ async def add(request: web.Request) -> web.StreamResponse:
     try:
         await asyncio.to_thread(state.accounts.add, name, str(form.get("password", "")), role)
     except AccountError as error:
-        flash(request, f"Not added: {error}")
+        flash(request, f"Not added: {error}", error=True)
         raise redirect("/accounts") from None
     state.audit.record(
         account_of(request).name, f"added account {name} ({role})", ["accounts", f"account:{name}"]
@@ -55,7 +55,7 @@ async def change(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     name, me = request.match_info["name"], account_of(request).name
     if name == me:
-        flash(request, "You cannot change or remove your own account here.")
+        flash(request, "You cannot change or remove your own account here.", error=True)
         raise redirect("/accounts")
     if form.get("remove") == "1":
         state.accounts.remove(name)

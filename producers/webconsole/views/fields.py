@@ -120,7 +120,7 @@ async def save(request: web.Request) -> web.StreamResponse:
         del fields[original]
     fields[field["attribute"]] = field["source"]
     for flag in (await schema_flags(request, [field["attribute"]])).values():
-        flash(request, f"Warning: {flag}.")
+        flash(request, f"Warning: {flag}.", error=True)
     message = f"Field {field['attribute']} kept in your unsaved settings; Save Settings to apply."
     raise kept(editing, request, message, "/fields")
 

@@ -29,7 +29,7 @@ async def replay_letters(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     chosen = tuple(str(value) for value in form.getall("letter", []))
     if form.get("all") != "1" and not chosen:
-        flash(request, "Choose the failed messages to replay, or Replay all.")
+        flash(request, "Choose the failed messages to replay, or Replay all.", error=True)
         raise redirect("/letters")
     letters, missing = pick(state.stores.dead_letters, () if form.get("all") == "1" else chosen)
     plan = plan_replay(letters)
@@ -39,7 +39,11 @@ async def replay_letters(request: web.Request) -> web.StreamResponse:
         async with producer(loaded, state.stores, started_by=by_console(who)) as making:
             run = await replay(plan, making, state.stores.dead_letters) if plan.replayed else None
     except HopsyncError as error:
-        flash(request, f"Replay failed: {error}; letters not yet enqueued stay in the queue.")
+        flash(
+            request,
+            f"Replay failed: {error}; letters not yet enqueued stay in the queue.",
+            error=True,
+        )
         raise redirect("/letters") from None
     subjects = ["letters", *(f"letter:{letter.id}" for letter in plan.replayed)]
     if run is not None:
@@ -47,7 +51,7 @@ async def replay_letters(request: web.Request) -> web.StreamResponse:
     detail = ", ".join(letter.id for letter in plan.replayed) or "nothing"
     state.audit.record(who, f"replayed {len(plan.replayed)} failed message(s)", subjects, detail)
     for skip in plan.skipped:
-        flash(request, f"{skip.letter.id} was not replayed: {skip.reason}")
+        flash(request, f"{skip.letter.id} was not replayed: {skip.reason}", error=True)
     for letter_id in missing:
         flash(request, f"{letter_id} is no longer in the queue (already replayed or purged).")
     if run is not None:

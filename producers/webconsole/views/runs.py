@@ -96,7 +96,7 @@ async def start(request: web.Request) -> web.StreamResponse:
     try:
         run = await start_resync(request, active.loaded, by_console(who), dry_run=dry_run, note="")
     except HopsyncError as error:
-        flash(request, f"The run could not start: {error}")
+        flash(request, f"The run could not start: {error}", error=True)
         raise redirect("/runs") from None
     action = "started a dry run" if dry_run else "started Resync All Now"
     detail = f"with configuration version {active.version.version}"
@@ -120,7 +120,7 @@ async def decide(request: web.Request) -> web.StreamResponse:
             else:
                 making.discard(run_id)
     except HopsyncError as error:
-        flash(request, f"Refused: {error}")
+        flash(request, f"Refused: {error}", error=True)
         raise redirect(f"/runs/{run_id}") from None
     verb = "approved" if approve else "discarded"
     state.audit.record(who, f"{verb} the held run", [f"run:{run_id}"])

@@ -67,18 +67,20 @@ async def save(request: web.Request) -> web.StreamResponse:
         flash(request, "Nothing to save: your settings are the active version's.")
         raise redirect("/review")
     if not comment:
-        flash(request, "Say what this change is for: a comment is required to save.")
+        flash(request, "Say what this change is for: a comment is required to save.", error=True)
         raise redirect("/review")
     unknown = await _unknown_fields(request, editing)
     if unknown:  # as `hopsync config apply` refuses them (issue 14)
-        flash(request, f"Not saved: your settings read unknown ChartHop fields: {unknown}")
+        flash(
+            request, f"Not saved: your settings read unknown ChartHop fields: {unknown}", error=True
+        )
         raise redirect("/review")
     try:
         version = state.config_store.save(
             editing.copy.document, author=editing.account, source="console", comment=comment
         )
     except ConfigError:
-        flash(request, "Not saved: your settings have problems (listed below).")
+        flash(request, "Not saved: your settings have problems (listed below).", error=True)
         raise redirect("/review") from None
     editing.copies.discard(editing.account)
     detail = f"{len(changes)} change(s): {comment}"
@@ -95,7 +97,7 @@ async def dry_run(request: web.Request) -> web.StreamResponse:
     state = request.app[STATE]
     editing = Editing.of(request)
     if _problems(editing):
-        flash(request, "Not started: your settings have problems (listed below).")
+        flash(request, "Not started: your settings have problems (listed below).", error=True)
         raise redirect("/review")
     draft = state.config_store.save_draft(
         editing.copy.document,
@@ -112,7 +114,7 @@ async def dry_run(request: web.Request) -> web.StreamResponse:
             request, loaded, by_console(editing.account), dry_run=True, note=note
         )
     except HopsyncError as error:
-        flash(request, f"The dry run could not start: {error}")
+        flash(request, f"The dry run could not start: {error}", error=True)
         raise redirect("/review") from None
     state.audit.record(
         editing.account,
@@ -182,7 +184,7 @@ async def rollback(request: web.Request) -> web.StreamResponse:
     try:
         restored = state.config_store.rollback(number, author=editing.account, source="console")
     except (ConfigVersionNotFoundError, ConfigError) as error:
-        flash(request, f"Rollback refused: {error}")
+        flash(request, f"Rollback refused: {error}", error=True)
         raise redirect(f"/history/{number}") from None
     state.audit.record(
         editing.account,

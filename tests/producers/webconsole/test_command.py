@@ -67,3 +67,21 @@ def test_with_redis_down_add_user_says_so_in_one_line_and_exits_4(tmp_path: Path
     )
     assert code == 4, output
     assert "Traceback" not in output
+
+
+def test_the_console_warns_of_hopsync_redis_url_and_exits_4_when_redis_is_unreachable(
+    tmp_path: Path,
+) -> None:
+    env = {
+        "REDIS_URL": "redis://127.0.0.1:6399/0",  # nothing listens there
+        "HOPSYNC_REDIS_URL": "redis://127.0.0.1:6379/0",  # a guess at the name: not read
+        "OKTA_API_TOKEN": "okta-token",
+        "CHARTHOP_API_TOKEN": "charthop-token",
+    }
+    result = CliRunner().invoke(main, ["console", "--config", config_file(tmp_path)], env=env)
+    assert result.exit_code == 4, result.output
+    assert "console: warning: env.HOPSYNC_REDIS_URL is not read: hopsync uses REDIS_URL" in (
+        " ".join(line.strip() for line in result.stderr.splitlines())
+    )
+    assert "Redis at redis://127.0.0.1:6399/0 cannot be reached" in result.stderr
+    assert max(len(line) for line in result.stderr.splitlines()) <= 80
