@@ -1,7 +1,8 @@
 """Screenshots of the console's main pages for docs/console/: `python -m tests.console.screenshots`.
 
-Builds the same world as the browser tests (a Redis on $HOPSYNC_TEST_REDIS, default database 15
-of 127.0.0.1:6379 is flushed), walks the main pages as an admin, and writes one PNG per page.
+Builds the same world as the browser tests (on a database of $HOPSYNC_TEST_REDIS, default
+127.0.0.1:6379, that no test session holds; it is flushed), walks the main pages as an admin,
+and writes one PNG per page.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
+from tests.conftest import CLAIM_KEY, REAL_REDIS, _claim_database
 from tests.console.world import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -68,18 +70,22 @@ def walk(page: Page, world: ConsoleWorld) -> None:
 def main() -> None:
     """Build the world, sign in, walk the pages."""
     OUT.mkdir(parents=True, exist_ok=True)
-    redis_url = os.environ.get("HOPSYNC_TEST_REDIS", "redis://127.0.0.1:6379") + "/15"
-    with (
-        console_world(redis_url, Path(tempfile.mkdtemp(prefix="hopsync-shots-"))) as world,
-        sync_playwright() as playwright,
-    ):
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        wide = browser.new_context(base_url=world.url, viewport={"width": 1280, "height": 800})
-        walk(sign_in(wide.new_page(), "ada"), world)
-        narrow = browser.new_context(base_url=world.url, viewport={"width": 420, "height": 860})
-        page = sign_in(narrow.new_page(), "otto")
-        shoot(page, "runs-narrow", full=False)
-        browser.close()
+    # A database no test session holds (as the suite claims one): it is flushed.
+    redis_url, claims = _claim_database(os.environ.get("HOPSYNC_TEST_REDIS", REAL_REDIS))
+    try:
+        with (
+            console_world(redis_url, Path(tempfile.mkdtemp(prefix="hopsync-shots-"))) as world,
+            sync_playwright() as playwright,
+        ):
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            wide = browser.new_context(base_url=world.url, viewport={"width": 1280, "height": 800})
+            walk(sign_in(wide.new_page(), "ada"), world)
+            narrow = browser.new_context(base_url=world.url, viewport={"width": 420, "height": 860})
+            page = sign_in(narrow.new_page(), "otto")
+            shoot(page, "runs-narrow", full=False)
+            browser.close()
+    finally:
+        claims.delete(f"{CLAIM_KEY}:{redis_url.rsplit('/', 1)[1]}")
 
 
 if __name__ == "__main__":

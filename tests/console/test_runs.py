@@ -122,6 +122,8 @@ def test_a_wrong_okta_token_fails_the_run_and_its_page_says_why(
     expect(page.locator("#headline")).to_contain_text("answered 401")
     expect(page.locator("#failed-hint")).to_contain_text("Test connection checks Redis, the tokens")
     expect(page.locator("#run-facts")).not_to_contain_text("OktaAuthError")  # said once
+    page.set_viewport_size({"width": 400, "height": 800})  # Okta's long URL wraps
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
     assert token not in page.content()
 
 
