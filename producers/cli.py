@@ -25,6 +25,7 @@ from producers.cli_helpers import (
     config_option,
     console,
     errors,
+    print_finding,
     print_summary,
     validate_or_exit,
 )
@@ -93,8 +94,8 @@ def check(config_path: str | None, offline: bool) -> None:
 
     report = Report(offline_findings(loaded.config)) if offline else asyncio.run(run_checks(loaded))
     report.findings[:0] = env_findings(os.environ)
-    for finding in report.findings:  # one line each, never wrapped: grep-able, copy-able
-        click.echo(f"{finding.level}: {finding.line()}", err=finding.level == "problem")
+    for finding in report.findings:  # each folded at the terminal's width, caret kept aligned
+        print_finding(finding)
     scope = "file and environment only (--offline)" if offline else "file, environment, services"
     click.echo(f"checked {scope}: {summary_line(report.findings)}")
     if report.problems:

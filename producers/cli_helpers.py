@@ -17,7 +17,7 @@ import click
 from rich.console import Console
 
 from config.loader import LoadedConfig, Secrets, load_config
-from producers.exits import remember_redis_url
+from producers.exits import remember_redis_url, wrapped
 from shared.active_config import cli_author, preview_config, resolve_config
 from shared.errors import ConfigError, ConfigVersionNotFoundError
 from shared.logging import configure_logging
@@ -26,6 +26,7 @@ from shared.redis_client import COMMAND_RETRIES, connect_redis
 
 if TYPE_CHECKING:
     from producers.ops.terminal import SummaryView
+    from shared.preflight import Finding
 
 F = TypeVar("F", bound=Callable[..., Any])
 console = Console()
@@ -68,7 +69,9 @@ def validate_or_exit(path: str | None) -> LoadedConfig:
     `hopsync config apply` saves nothing that does not pass it: a check `hopsync check` adds on
     the file belongs here (not in the command's body), so that applying a file runs it too.
     """
-    return load_or_exit(path)
+    # Errors only: a check reports each failure as a finding, so a client's retry warnings
+    # (ChartHop not answering, say) would tell the same thing again, as a log line.
+    return load_or_exit(path, log_level="ERROR")
 
 
 def fields_or_exit(loaded: LoadedConfig, *, nothing_done: str) -> None:
@@ -78,15 +81,29 @@ def fields_or_exit(loaded: LoadedConfig, *, nothing_done: str) -> None:
     from shared.preflight import field_findings
 
     findings = asyncio.run(field_findings(loaded))
-    for finding in findings:  # one line each, as `check` prints them
-        click.echo(f"{finding.level}: {finding.line()}", err=finding.level == "problem")
+    for finding in findings:  # as `check` prints them
+        print_finding(finding)
     problems = [finding for finding in findings if finding.level == "problem"]
     if not problems:
         return
     unread = any(finding.path.startswith(("env.", "charthop.")) for finding in problems)
     hint = "; --offline skips the ChartHop check" if unread else ""
-    errors.print(f"{nothing_done}: {len(problems)} problem(s){hint}", markup=False, highlight=False)
+    click.echo(wrapped(f"{nothing_done}: {len(problems)} problem(s){hint}"), err=True)
     sys.exit(2)
+
+
+FINDING_INDENT = "    "  # deeper than a caret drawing's two spaces, so the two never mix
+
+
+def print_finding(finding: Finding) -> None:
+    """One finding of `check` or `config apply`, problems on standard error.
+
+    Its line is folded at the terminal's width with indented continuation lines, so it reads
+    at 80 columns; a caret drawing under it is printed as it is, aligned. Only the terminal is
+    folded: the console shows the same findings' unfolded messages.
+    """
+    line = wrapped(f"{finding.level}: {finding.line()}", indent=FINDING_INDENT)
+    click.echo(line, err=finding.level == "problem")
 
 
 def active_or_exit(

@@ -106,20 +106,24 @@ def stop(line: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
-def wrapped(message: str) -> str:
+def wrapped(message: str, indent: str = "  ") -> str:
     """``message`` folded at the terminal's width (80 when unknown), later lines indented.
 
     One message stays one message, whole words kept (a URL is never split), so it reads at
-    80 columns and a script still finds it with grep on the first line's start.
+    80 columns and a script still finds it with grep on the first line's start. Only the first
+    line is folded: any lines after it (a query and the caret under the character at fault) are
+    kept as they are, since folding them would move the caret off its character.
     """
+    head, newline, drawing = message.partition("\n")
     width = max(shutil.get_terminal_size((80, 24)).columns, 40)
-    return textwrap.fill(
-        message,
+    folded = textwrap.fill(
+        head,
         width=width,
-        subsequent_indent="  ",
+        subsequent_indent=indent,
         break_long_words=False,
         break_on_hyphens=False,
     )
+    return folded + newline + drawing
 
 
 class HopsyncGroup(click.Group):

@@ -20,7 +20,7 @@ from rich.table import Table
 
 from config.loader import LoadedConfig, Secrets
 from config.settings import HopsyncConfig
-from producers.cli_helpers import console, fields_or_exit, validate_or_exit
+from producers.cli_helpers import console, fields_or_exit, print_finding, validate_or_exit
 from producers.exits import remember_redis_url
 from producers.ops.output import clip, fail, say, stamp
 from shared.active_config import cli_author, store_of
@@ -113,7 +113,7 @@ def _check_fields(loaded: LoadedConfig, offline: bool) -> None:
     from shared.preflight import offline_findings
 
     for finding in offline_findings(loaded.config):
-        say(f"{finding.level}: {finding.line()}")
+        print_finding(finding)
     if offline:
         say("fields not checked against ChartHop (--offline): file and environment only")
         return

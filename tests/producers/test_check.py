@@ -47,17 +47,36 @@ def rewrite(sim: Simulation, **changes: Any) -> None:
     sim.config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
 
 
+def findings(output: str) -> list[str]:
+    """Each finding's line, its folded continuation lines joined back (a caret drawing apart)."""
+    joined: list[str] = []
+    drawing = False  # in a query line and its caret, whose indents are not continuations
+    for line in output.splitlines():
+        if line.startswith(("ok: ", "warning: ", "problem: ")):
+            joined.append(line)
+            drawing = False
+        elif line.startswith("    ") and joined and not drawing:
+            joined[-1] += " " + line.strip()
+        else:
+            drawing = line.startswith("  ") and not line.lstrip().startswith("^")
+    return joined
+
+
+def said(result: Result) -> str:
+    return "\n".join(findings(result.output))
+
+
 def problem_lines(result: Result) -> list[str]:
-    return [line for line in result.output.splitlines() if line.startswith("problem: ")]
+    return [line for line in findings(result.output) if line.startswith("problem: ")]
 
 
 def test_a_working_setup_passes_and_says_whose_okta_token_it_is(sim: Simulation) -> None:
     result = check(sim)
     assert result.exit_code == 0, result.output
-    assert "it is hopsync-service@acme.example's" in result.output
-    assert "ok: env.REDIS_URL: Redis at" in result.output
-    assert "fields checked against ChartHop's field list" in result.output
-    assert "all 7 attributes exist in Okta's user schema" in result.output
+    assert "it is hopsync-service@acme.example's" in said(result)
+    assert "ok: env.REDIS_URL: Redis at" in said(result)
+    assert "fields checked against ChartHop's field list" in said(result)
+    assert "all 7 attributes exist in Okta's user schema" in said(result)
     assert result.output.rstrip().endswith("0 problem(s), 0 warning(s)")
 
 
@@ -100,7 +119,7 @@ def test_an_app_group_of_a_managed_name_is_a_warning_not_a_failure(sim: Simulati
     sim.okta.add_group("Engineering", type="APP_GROUP")
     result = check(sim)
     assert result.exit_code == 0, result.output
-    assert "warning: groups[0].name: an APP_GROUP named 'Engineering' also exists" in result.output
+    assert "warning: groups[0].name: an APP_GROUP named 'Engineering' also exists" in said(result)
     assert result.output.rstrip().endswith("0 problem(s), 1 warning(s)")
 
 
@@ -109,11 +128,12 @@ def test_an_unknown_field_fails_the_check_with_a_suggestion_and_a_caret(sim: Sim
     rewrite(sim, groups=groups)
     result = check(sim)
     assert result.exit_code == 2, result.output
-    lines = result.output.splitlines()
-    at = lines.index(
+    assert problem_lines(result) == [
         "problem: groups[0].query: unknown field 'departmnt' (did you mean 'department'?)"
-    )
-    assert lines[at + 1 : at + 3] == ["  departmnt:engineering", "  ^"]
+    ]
+    lines = result.output.splitlines()
+    at = lines.index("  departmnt:engineering")  # the query and its caret, never folded
+    assert lines[at + 1] == "  ^"
 
 
 def test_a_filter_that_selects_nobody_for_a_group_with_members_is_a_warning(
@@ -124,7 +144,7 @@ def test_a_filter_that_selects_nobody_for_a_group_with_members_is_a_warning(
     rewrite(sim, groups=groups)
     result = check(sim)
     assert result.exit_code == 0, result.output
-    assert "warning: groups: groups[0].query selects nobody of 60 people" in result.output
+    assert "warning: groups: groups[0].query selects nobody of 60 people" in said(result)
 
 
 def test_offline_checks_the_file_and_environment_without_any_network(
@@ -156,7 +176,7 @@ def test_turning_safety_limits_off_is_a_warning(sim: Simulation) -> None:
     rewrite(sim, settings={**sim.config["settings"], "safety": None})
     result = check(sim, "--offline")
     assert result.exit_code == 0
-    assert "warning: settings.safety: is null: safety limits are off" in result.output
+    assert "warning: settings.safety: is null: safety limits are off" in said(result)
 
 
 def test_a_run_whose_configuration_reads_an_unknown_field_does_not_start(
@@ -184,8 +204,8 @@ def test_without_the_field_list_fields_are_checked_against_the_people_read(
     assert (
         "fields checked against the fields present in the 60 people read; "
         "ChartHop's field list answered 403"
-    ) in result.output
-    assert "problem: groups[0].query: unknown field 'departmnt'" in result.output
+    ) in said(result)
+    assert "problem: groups[0].query: unknown field 'departmnt'" in said(result)
 
 
 def test_an_api_tokens_write_access_is_said_to_be_unchecked_in_one_line_of_80_columns(
@@ -222,3 +242,26 @@ def test_what_the_configuration_says_fits_80_columns_with_indented_continuations
     assert max(len(line) for line in lines) <= 80
     settings = next(index for index, line in enumerate(lines) if line.startswith("  settings: "))
     assert lines[settings + 1].startswith("    ") and "sync_new_hires=" in lines[settings + 1]
+
+
+def test_at_80_columns_every_line_fits_but_a_query_and_its_caret_which_stay_aligned(
+    sim: Simulation,
+) -> None:
+    charthop = {**sim.config["charthop"], "base_url": f"http://127.0.0.1:{free_port()}"}
+    groups = [{"name": "Engineering", "query": "department:engineering AND is:manager"}]
+    rewrite(sim, charthop=charthop)
+    unreachable = check(sim, COLUMNS="80")
+    rewrite(sim, charthop=charthop, groups=groups)
+    typo = check(sim, "--offline", COLUMNS="80")
+    for result in (unreachable, typo):
+        assert result.exit_code == 2, result.output
+        lines = result.output.splitlines()
+        query = lines.index("  department:engineering AND is:manager") if result is typo else -1
+        wide = [
+            line for at, line in enumerate(lines) if len(line) > 80 and at not in (query, query + 1)
+        ]
+        assert wide == [], result.output
+    [problem] = problem_lines(unreachable)
+    assert problem.startswith("problem: charthop.base_url: ChartHop at http://127.0.0.1:")
+    at = typo.output.splitlines().index("  department:engineering AND is:manager")
+    assert typo.output.splitlines()[at + 1] == "  " + " " * len("department:engineering ") + "^"

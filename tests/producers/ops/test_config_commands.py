@@ -182,7 +182,7 @@ def test_apply_checks_the_fields_against_charthops_field_list_and_says_so(
 ) -> None:
     result = sim_apply(sim, variant(sim, tmp_path, "good.yaml", "department:engineering"))
     assert result.exit_code == 0, result.output
-    assert "fields checked against ChartHop's field list" in result.stdout
+    assert "fields checked against ChartHop's field list" in " ".join(result.stdout.split())
     assert "saved version 1" in result.stdout
 
 
@@ -205,11 +205,13 @@ def test_apply_says_when_the_fields_were_checked_against_the_people_read(
     sim: Simulation, tmp_path: Path
 ) -> None:
     sim.charthop.fields_forbidden = True
-    result = sim_apply(sim, variant(sim, tmp_path, "typo.yaml", "departmnt:engineering"))
+    path = variant(sim, tmp_path, "typo.yaml", "departmnt:engineering")
+    result = CliRunner().invoke(main, ["config", "apply", path], env={**sim.env, "COLUMNS": "80"})
     assert result.exit_code == 2, result.output
     assert "the fields present in the 20 people read; ChartHop's field list answered 403" in (
-        result.stdout
+        " ".join(result.stdout.split())  # folded at 80 columns, continuation lines indented
     )
+    assert max(len(line) for line in result.output.splitlines()) <= 80, result.output
     assert versions(sim.env) == []
 
 
