@@ -8,8 +8,9 @@ person, marks those people queued, releases the entries, and seals live runs who
 An entry is released only after its message is on the queue (or found already there), so a
 flusher that dies mid-way leaves it in flight until its lease expires and another claims it again.
 
-Before a run's first message, the configuration version it pinned is checked for unknown fields
-(producers.live.fields, once per version). A version reading a field the org lacks writes
+Before a batch's messages, the configuration version its period's run pins is checked for unknown
+fields (producers.live.fields, once per version), before that run is opened: a period whose fields
+could never be read leaves no empty run behind. A version reading a field the org lacks writes
 nothing: the run is marked failed with the reason, and each person's message goes to the
 dead-letter queue as a failed outcome of the run, to replay once the configuration is fixed.
 When the org's fields cannot be read, the entries stay in flight and are tried again.
@@ -231,16 +232,23 @@ class LiveFlusher:
 
     async def _flush(self, claim: Claim, batch: _Batch, report: FlushReport) -> None:
         """Send the batch's fresh people to the period's run (or dead-letter them), then release."""
-        target = await asyncio.to_thread(self._target, batch)
+        fresh = await asyncio.to_thread(self._fresh, batch)
+        target: _Target | None = None
         refusal: str | None = None
-        if target is not None and self.fields is not None:
+        if fresh:
             try:
-                refusal = await self.fields.refusal(target.version)
+                # The gate is asked before the period's run is opened: when the org's fields
+                # cannot be read (ChartHop down), no run is opened, so none is sealed empty.
+                version = await asyncio.to_thread(self.live_runs.version_for, self.clock())
+                refusal = await self._refusal(version)
+                target = await asyncio.to_thread(self._target, fresh)
+                if target.version != version:  # a version saved meanwhile: the run pinned it
+                    refusal = await self._refusal(target.version)
             except HopsyncError as error:
                 # Left in flight: the lease expires and a later tick checks the fields again.
                 log.warning(
                     "live sync waits: the fields of its configuration could not be checked",
-                    version=target.version,
+                    version=target.version if target is not None else None,
                     error=str(error),
                 )
                 batch.retry += [member for members in batch.people.values() for member in members]
@@ -258,12 +266,17 @@ class LiveFlusher:
         handled = [member for members in batch.people.values() for member in members]
         await asyncio.to_thread(self.queue.release, claim, handled + batch.dropped)
 
-    def _target(self, batch: _Batch) -> _Target | None:
+    async def _refusal(self, version: int | None) -> str | None:
+        """Why a version must not write (None: it may); raises HopsyncError if unknowable now."""
+        return None if self.fields is None else await self.fields.refusal(version)
+
+    def _fresh(self, batch: _Batch) -> list[str]:
         fresh = self.queue.unqueued(list(batch.people))
         if len(fresh) < len(batch.people):
             log.info("live sync already queued", people=len(batch.people) - len(fresh))
-        if not fresh:
-            return None
+        return fresh
+
+    def _target(self, fresh: list[str]) -> _Target:
         # The period is read after resolving jobs, which may have taken a while.
         now = self.clock()
         run_id = self.live_runs.run_for(now)

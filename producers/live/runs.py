@@ -75,6 +75,18 @@ class LiveRuns:
         self._known = {period: run_id}
         return run_id
 
+    def version_for(self, now: float) -> int | None:
+        """The configuration version the live run of ``now``'s period pins, without opening it:
+        the open run's, else the active version (the one opening the run now would pin)."""
+        period = period_of(now, self.period_s)
+        run_id = self._known.get(period)
+        if run_id is None:
+            stored = self.client.get(constants.live_run_key(period))
+            run_id = _text(stored) if stored is not None else None
+        if run_id is None:
+            return ConfigStore(self.client).active_number()
+        return self.config_version(run_id)
+
     def config_version(self, run_id: str) -> int | None:
         """The configuration version a live run pinned when it opened (None: not recorded)."""
         if run_id not in self._pins:

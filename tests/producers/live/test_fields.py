@@ -165,3 +165,23 @@ def test_a_configuration_reading_known_fields_syncs_as_before(
     assert report.enqueued == 1 and report.dead_lettered == 0
     assert [body.item.person_id for body in sync_bodies(client)] == ["p1"]
     assert report.run_id is not None and RunStore(client).meta(report.run_id).status == "running"
+
+
+def test_a_period_whose_fields_could_never_be_read_opens_no_run_to_be_sealed_empty(
+    client: redis.Redis, redis_url: str
+) -> None:
+    clock = FakeClock()
+    reader = Reader()
+    reader.fail = True  # ChartHop down for the whole period
+    flusher = flusher_with(client, clock, config_reading(redis_url, "department:eng"), reader)
+    add_pending(client, person_p1=clock.now)
+    for _ in range(3):
+        report = asyncio.run(flusher.tick())
+        assert report.run_id is None and report.enqueued == 0
+        clock.advance(OPTIONS.lease_s + 0.1)
+    assert reader.reads == 3
+    clock.advance(OPTIONS.period_s + OPTIONS.grace_s)
+    reader.fail = True
+    assert asyncio.run(flusher.tick()).sealed == []
+    assert RunStore(client).recent() == []  # no run of 0 messages, no "nobody" summary
+    assert list(inflight(client)) == ["person:p1"]  # still waiting, nothing lost
