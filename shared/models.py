@@ -144,6 +144,14 @@ class PersonOutcome(Model):
     reason: str | None = None
 
     @property
+    def who(self) -> str:
+        """The person as far as the outcome knows: the name, else the ChartHop person id (a
+        refused live sync reads nothing, so knows only the id), else the item key."""
+        if self.name:
+            return self.name
+        return f"person {self.person_id}" if self.person_id else self.key
+
+    @property
     def okta_writes(self) -> int:
         """How many Okta write calls this outcome stands for."""
         writes = len(self.groups_removed) + int(self.activated)

@@ -91,7 +91,7 @@ def describe(outcome: PersonOutcome, *, compact: bool = False) -> str:
 
     Compact leaves out the attributes a new user is created with.
     """
-    who = outcome.name or outcome.match_value or outcome.key
+    who = outcome.name or outcome.match_value or outcome.who
     if outcome.match_value and outcome.name:
         who = f"{outcome.name} <{outcome.match_value}>"
     if outcome.status == "created":

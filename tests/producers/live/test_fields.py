@@ -18,7 +18,7 @@ from shared.deadletters import DeadLetterStore
 from shared.errors import ChartHopError
 from shared.field_check import KnownFields
 from shared.runs import RunStore
-from shared.summary import build_summary, headline
+from shared.summary import build_summary, describe, headline, render_text
 from tests.producers.live.support import FakeClock, inflight, loaded_config, pending, sync_bodies
 from tests.producers.live.test_flusher import OPTIONS, add_pending
 
@@ -185,3 +185,20 @@ def test_a_period_whose_fields_could_never_be_read_opens_no_run_to_be_sealed_emp
     assert asyncio.run(flusher.tick()).sealed == []
     assert RunStore(client).recent() == []  # no run of 0 messages, no "nobody" summary
     assert list(inflight(client)) == ["person:p1"]  # still waiting, nothing lost
+
+
+def test_a_refused_persons_row_names_the_person_id_not_the_internal_item_key(
+    client: redis.Redis, redis_url: str
+) -> None:
+    clock = FakeClock()
+    config = config_reading(redis_url, "departmnt:engineering")
+    flusher = flusher_with(client, clock, config, Reader())
+    add_pending(client, person_p1=clock.now)
+    report = asyncio.run(flusher.tick())
+    assert report.run_id is not None
+    runs = RunStore(client)
+    [outcome] = runs.outcomes(report.run_id)
+    assert describe(outcome).startswith("[failed] person p1: not synced: ")
+    summary = build_summary(runs.meta(report.run_id), [outcome], datetime.now(UTC))
+    text = render_text(summary)
+    assert "person p1: not synced" in text and outcome.key not in text
