@@ -88,7 +88,7 @@ def check(config_path: str | None, offline: bool) -> None:
     Each problem is one line naming its path and what to do; exit 2 if there is any.
     Warnings do not change the exit code.
     """
-    loaded = validate_or_exit(config_path)
+    loaded = validate_or_exit(config_path, env_as_findings=True)
     describe_config(loaded)
     from shared.preflight import Report, env_findings, offline_findings, run_checks, summary_line
 

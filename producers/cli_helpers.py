@@ -46,12 +46,17 @@ def config_option(function: F) -> F:
 
 
 def load_or_exit(
-    path: str | None, *, require_secrets: bool = True, log_level: str = "WARNING"
+    path: str | None,
+    *,
+    require_secrets: bool = True,
+    log_level: str = "WARNING",
+    refuse_unread: bool = True,
 ) -> LoadedConfig:
     """Load the configuration, or print every problem and exit 2.
 
     Logging is set up at ``log_level`` unless $HOPSYNC_LOG says otherwise: services log at INFO,
     one-shot commands only warnings, so that their output is what the user asked for.
+    ``refuse_unread`` off: a HOPSYNC_REDIS_URL set to another Redis is the caller's to report.
     """
     try:
         loaded = load_config(path, require_secrets=require_secrets)
@@ -59,19 +64,20 @@ def load_or_exit(
         errors.print(str(error), markup=False, highlight=False)
         sys.exit(2)
     configure_logging(loaded.secrets.values(), default_level=log_level)
-    remember_redis_url(loaded.secrets.redis_url)  # to name it if Redis cannot be reached
+    remember_redis_url(loaded.secrets.redis_url, refuse_unread=refuse_unread)
     return loaded
 
 
-def validate_or_exit(path: str | None) -> LoadedConfig:
+def validate_or_exit(path: str | None, *, env_as_findings: bool = False) -> LoadedConfig:
     """What `hopsync check` validates (the file and the secrets); prints every problem, exits 2.
 
     `hopsync config apply` saves nothing that does not pass it: a check `hopsync check` adds on
     the file belongs here (not in the command's body), so that applying a file runs it too.
+    ``env_as_findings``: `check` reports a HOPSYNC_REDIS_URL among its findings, not by exiting.
     """
     # Errors only: a check reports each failure as a finding, so a client's retry warnings
     # (ChartHop not answering, say) would tell the same thing again, as a log line.
-    return load_or_exit(path, log_level="ERROR")
+    return load_or_exit(path, log_level="ERROR", refuse_unread=not env_as_findings)
 
 
 def fields_or_exit(loaded: LoadedConfig, *, nothing_done: str) -> None:

@@ -49,10 +49,26 @@ EXIT_CODES_HELP: Final = (
 _redis_url: str | None = None
 
 
-def remember_redis_url(url: str) -> None:
-    """Note the Redis URL the command uses, to name it if Redis cannot be reached."""
+UNREAD_REDIS_URL: Final = (
+    "HOPSYNC_REDIS_URL is not read: hopsync uses REDIS_URL; set REDIS_URL instead"
+)
+
+
+def remember_redis_url(url: str, *, refuse_unread: bool = True) -> None:
+    """Note the Redis URL the command uses, to name it if Redis cannot be reached.
+
+    Every command that connects to Redis (services at their start too) resolves its URL here,
+    so this is where a HOPSYNC_REDIS_URL set to another Redis is refused (exit 2): hopsync
+    reads REDIS_URL, and the other variables it reads are named HOPSYNC_*, so the name is an
+    easy guess that would otherwise send the command to the wrong Redis without a word.
+    ``refuse_unread`` off: the caller reports it itself (`hopsync check`, as a finding).
+    """
     global _redis_url
     _redis_url = url
+    guessed = os.environ.get("HOPSYNC_REDIS_URL")
+    if refuse_unread and guessed and guessed != url:
+        click.echo(UNREAD_REDIS_URL, err=True)  # unprefixed: one line of 77 columns
+        sys.exit(USAGE)
 
 
 def redis_url() -> str:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 import redis
 
 from producers.cli_helpers import active_or_exit, config_option
-from producers.exits import UNAVAILABLE, USAGE, stop, wrapped
+from producers.exits import UNAVAILABLE, USAGE, stop
 from producers.ops.output import say
 from producers.webconsole.accounts import ROLES, AccountError, AccountStore
 from producers.webconsole.audit import AuditLog
 from shared.active_config import service_author
-from shared.preflight import env_findings
 from shared.redis_client import COMMAND_RETRIES, connect_redis
 
 
@@ -41,9 +39,8 @@ def console(
     from producers.webconsole.app import create_app
     from producers.webconsole.state import ConsoleOptions, ConsoleState
 
-    # The active configuration version in Redis (the file saved as version 1 when none is).
-    for found in env_findings(os.environ):  # e.g. HOPSYNC_REDIS_URL: set, but not what is read
-        click.echo(wrapped(f"console: warning: {found.path} {found.message}"), err=True)
+    # The active configuration version in Redis (the file saved as version 1 when none is);
+    # a HOPSYNC_REDIS_URL set to another Redis is refused there, as by every command.
     loaded = active_or_exit(config_path, author=service_author("console"), log_level="INFO")
     state = ConsoleState.create(loaded, ConsoleOptions(secure_cookies=secure_cookies))
     try:

@@ -69,7 +69,7 @@ def test_with_redis_down_add_user_says_so_in_one_line_and_exits_4(tmp_path: Path
     assert "Traceback" not in output
 
 
-def test_the_console_warns_of_hopsync_redis_url_and_exits_4_when_redis_is_unreachable(
+def test_the_console_refuses_to_start_on_a_hopsync_redis_url_it_would_not_read(
     tmp_path: Path,
 ) -> None:
     env = {
@@ -79,9 +79,19 @@ def test_the_console_warns_of_hopsync_redis_url_and_exits_4_when_redis_is_unreac
         "CHARTHOP_API_TOKEN": "charthop-token",
     }
     result = CliRunner().invoke(main, ["console", "--config", config_file(tmp_path)], env=env)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [
+        "HOPSYNC_REDIS_URL is not read: hopsync uses REDIS_URL; set REDIS_URL instead"
+    ]
+
+
+def test_the_console_exits_4_in_one_line_when_redis_is_unreachable(tmp_path: Path) -> None:
+    env = {
+        "REDIS_URL": "redis://127.0.0.1:6399/0",  # nothing listens there
+        "OKTA_API_TOKEN": "okta-token",
+        "CHARTHOP_API_TOKEN": "charthop-token",
+    }
+    result = CliRunner().invoke(main, ["console", "--config", config_file(tmp_path)], env=env)
     assert result.exit_code == 4, result.output
-    assert "console: warning: env.HOPSYNC_REDIS_URL is not read: hopsync uses REDIS_URL" in (
-        " ".join(line.strip() for line in result.stderr.splitlines())
-    )
     assert "Redis at redis://127.0.0.1:6399/0 cannot be reached" in result.stderr
     assert max(len(line) for line in result.stderr.splitlines()) <= 80
