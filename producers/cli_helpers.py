@@ -17,7 +17,7 @@ import click
 from rich.console import Console
 
 from config.loader import LoadedConfig, Secrets, load_config
-from producers.exits import remember_redis_url, wrapped
+from producers.exits import remember_redis_url, wrapped, wrapped_lines
 from shared.active_config import cli_author, preview_config, resolve_config
 from shared.errors import ConfigError, ConfigVersionNotFoundError
 from shared.logging import configure_logging
@@ -61,7 +61,7 @@ def load_or_exit(
     try:
         loaded = load_config(path, require_secrets=require_secrets)
     except ConfigError as error:
-        errors.print(str(error), markup=False, highlight=False)
+        click.echo(wrapped_lines(str(error)), err=True)
         sys.exit(2)
     configure_logging(loaded.secrets.values(), default_level=log_level)
     remember_redis_url(loaded.secrets.redis_url, refuse_unread=refuse_unread)
@@ -140,7 +140,7 @@ def active_or_exit(
                 require_secrets=require_secrets,
             )
     except (ConfigError, ConfigVersionNotFoundError) as error:
-        errors.print(str(error), markup=False, highlight=False)
+        click.echo(wrapped_lines(str(error)), err=True)
         sys.exit(2)
     finally:
         client.close()

@@ -142,6 +142,19 @@ def wrapped(message: str, indent: str = "  ") -> str:
     return folded + newline + drawing
 
 
+def wrapped_lines(text: str) -> str:
+    """Each line of a message of several (a file's problems, one per line) folded at the
+    terminal's width, its continuation lines two spaces deeper than it; a query line and the
+    caret line under it are kept as they are, so the caret stays under its character."""
+    lines = text.splitlines()
+    out: list[str] = []
+    for at, line in enumerate(lines):
+        caret = line.strip() == "^" or (at + 1 < len(lines) and lines[at + 1].strip() == "^")
+        indent = line[: len(line) - len(line.lstrip())]
+        out.append(line if caret or not line.strip() else wrapped(line, indent=indent + "  "))
+    return "\n".join(out)
+
+
 class HopsyncGroup(click.Group):
     """A command group whose commands keep the exit-code contract and document it in --help.
 

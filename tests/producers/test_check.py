@@ -263,5 +263,8 @@ def test_at_80_columns_every_line_fits_but_a_query_and_its_caret_which_stay_alig
         assert wide == [], result.output
     [problem] = problem_lines(unreachable)
     assert problem.startswith("problem: charthop.base_url: ChartHop at http://127.0.0.1:")
-    at = typo.output.splitlines().index("  department:engineering AND is:manager")
-    assert typo.output.splitlines()[at + 1] == "  " + " " * len("department:engineering ") + "^"
+    lines = typo.output.splitlines()
+    at = lines.index("  department:engineering AND is:manager")
+    assert lines[at + 1] == "  " + " " * len("department:engineering ") + "^"
+    assert lines[at - 2].startswith("  groups[0].query: expected '&&'")
+    assert lines[at - 1] == "    column 24, found 'AND'"  # the file problem's folded end
