@@ -62,7 +62,7 @@ except ModuleNotFoundError as missing:  # pragma: no cover - depends on the envi
         f"bench/peer_bench.py needs the official Okta SDK ({missing}): pip install 'okta>=3.4,<4'"
     ) from missing
 
-from shared.logging import configure_logging
+from shared.infra.logging import configure_logging
 from shared.okta import DEFAULT_LIMITS, OktaClient, OktaClientSettings, Policy, RedisRateLimiter
 from shared.okta.buckets import USER_UPDATE
 from sim.okta import FakeOkta, FakeOktaSettings, create_app

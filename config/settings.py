@@ -120,7 +120,7 @@ class SmtpConfig(StrictModel):
 class SafetyConfig(StrictModel):
     """Limits past which a run writes nothing and waits for approval ("20%" or a count).
 
-    On by default; ``settings.safety: null`` turns them off. See shared/safety.py for the bases.
+    On by default; ``settings.safety: null`` turns them off. The bases: shared/core/safety.py.
     """
 
     max_group_removals: str = "20%"  # of one managed group's members, group by group
@@ -129,7 +129,7 @@ class SafetyConfig(StrictModel):
     max_creates: str = "200"  # Okta users created
     min_people: int = Field(default=5, ge=0)  # a share trips only past this many people too
     # Suspensions and deactivations of leavers; None: 5 people or 2% of the managed users,
-    # whichever is larger (shared.safety.DEFAULT_MAX_DEACTIVATIONS).
+    # whichever is larger (shared.core.safety.DEFAULT_MAX_DEACTIVATIONS).
     max_deactivations: str | None = None
 
     @field_validator(

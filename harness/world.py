@@ -23,8 +23,8 @@ import yaml
 from aiohttp.typedefs import Middleware
 
 from config import parse_config
-from shared.rules import Rules
-from shared.worker_launch import worker_command, worker_env
+from shared.core.rules import Rules
+from shared.infra.worker_launch import worker_command, worker_env
 from sim.charthop import FakeChartHop
 from sim.charthop import create_app as charthop_app
 from sim.okta import FakeOkta, FakeOktaSettings

@@ -45,16 +45,16 @@ from producers.ops.export import export
 from producers.ops.query import query
 from producers.ops.runs import runs
 from producers.webconsole.command import console as web_console
-from shared.active_config import cli_author, service_author
-from shared.config_store import config_label
+from shared.core.models import RunMeta
 from shared.errors import ConfigError, HopsyncError
-from shared.logging import FORMAT_ENV, hide_password, json_from_env
-from shared.metrics import DEFAULT_PORTS, METRICS_PORT_ENV, serve_metrics
-from shared.models import RunMeta
-from shared.presence import Presence
-from shared.runs import by_cli
-from shared.stores import Stores
-from shared.worker_launch import fleet_metrics_env, worker_command, worker_env
+from shared.infra.active_config import cli_author, service_author
+from shared.infra.config_store import config_label
+from shared.infra.logging import FORMAT_ENV, hide_password, json_from_env
+from shared.infra.metrics import DEFAULT_PORTS, METRICS_PORT_ENV, serve_metrics
+from shared.infra.presence import Presence
+from shared.infra.runs import by_cli
+from shared.infra.stores import Stores
+from shared.infra.worker_launch import fleet_metrics_env, worker_command, worker_env
 
 
 def metrics_port_option(service: str) -> Callable[[F], F]:
@@ -90,7 +90,13 @@ def check(config_path: str | None, offline: bool) -> None:
     """
     loaded = validate_or_exit(config_path, env_as_findings=True)
     describe_config(loaded)
-    from shared.preflight import Report, env_findings, offline_findings, run_checks, summary_line
+    from shared.infra.preflight import (
+        Report,
+        env_findings,
+        offline_findings,
+        run_checks,
+        summary_line,
+    )
 
     report = Report(offline_findings(loaded.config)) if offline else asyncio.run(run_checks(loaded))
     report.findings[:0] = env_findings(os.environ)
@@ -321,8 +327,8 @@ def active_config_version(redis_url: str) -> int | str:
     """The configuration version active in Redis, or why it is not known (never an error)."""
     from redis import RedisError
 
-    from shared.config_store import ConfigStore
-    from shared.redis_client import connect_redis
+    from shared.infra.config_store import ConfigStore
+    from shared.infra.redis_client import connect_redis
 
     client = connect_redis(redis_url, retries=0, socket_timeout=2, socket_connect_timeout=2)
     try:

@@ -18,15 +18,15 @@ from rich.console import Console
 
 from config.loader import LoadedConfig, Secrets, load_config
 from producers.exits import remember_redis_url, wrapped, wrapped_lines
-from shared.active_config import cli_author, preview_config, resolve_config
+from shared.core.models import RunSummary
 from shared.errors import ConfigError, ConfigVersionNotFoundError
-from shared.logging import configure_logging
-from shared.models import RunSummary
-from shared.redis_client import COMMAND_RETRIES, connect_redis
+from shared.infra.active_config import cli_author, preview_config, resolve_config
+from shared.infra.logging import configure_logging
+from shared.infra.redis_client import COMMAND_RETRIES, connect_redis
 
 if TYPE_CHECKING:
     from producers.ops.terminal import SummaryView
-    from shared.preflight import Finding
+    from shared.infra.preflight import Finding
 
 F = TypeVar("F", bound=Callable[..., Any])
 console = Console()
@@ -84,7 +84,7 @@ def fields_or_exit(loaded: LoadedConfig, *, nothing_done: str) -> None:
     """What `hopsync check` checks of a file against the org: ChartHop answers, and every field
     the configuration reads exists (ChartHop's field list, else the people read, named in the
     first line). Prints a line per finding; on any problem says ``nothing_done`` and exits 2."""
-    from shared.preflight import field_findings
+    from shared.infra.preflight import field_findings
 
     findings = asyncio.run(field_findings(loaded))
     for finding in findings:  # as `check` prints them

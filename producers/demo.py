@@ -29,11 +29,11 @@ from config.loader import load_config
 from harness.world import Simulation, start_simulation
 from producers.factory import open_producer
 from producers.ops.terminal import SummaryView, summary_view, wait_for_summary
-from shared.broker import HopsyncBroker
-from shared.logging import configure_logging
-from shared.models import RunSummary
-from shared.runs import by_cli
-from shared.stores import Stores
+from shared.core.models import RunSummary
+from shared.infra.broker import HopsyncBroker
+from shared.infra.logging import configure_logging
+from shared.infra.runs import by_cli
+from shared.infra.stores import Stores
 from sim import embedded_redis
 from workers.runtime import Runtime
 from workers.setup import setup_worker

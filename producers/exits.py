@@ -21,6 +21,7 @@ from typing import Any, Final, NoReturn
 import click
 import redis
 
+from shared.core.models import RunStatus, RunSummary
 from shared.errors import (
     BrokerUnavailableError,
     InfrastructureError,
@@ -28,8 +29,7 @@ from shared.errors import (
     TransportError,
     WaitTimeoutError,
 )
-from shared.logging import hide_password
-from shared.models import RunStatus, RunSummary
+from shared.infra.logging import hide_password
 
 DONE: Final = 0
 FAILED: Final = 1

@@ -2,8 +2,8 @@
 
 Every command and service that starts runs (resync, approve/discard, replay, the scheduler, the
 demo) opens its producer here, as arq's one settings object and ``create_pool()`` do for its
-users: the stores come from ``shared.stores.Stores.connect`` and the API clients from
-``shared.clients.api_clients``, so there is one way to reach Redis, Okta and ChartHop.
+users: the stores come from ``shared.infra.stores.Stores.connect`` and the API clients from
+``shared.infra.clients.api_clients``, so there is one way to reach Redis, Okta and ChartHop.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import redis.asyncio as aioredis
 
 from config.loader import LoadedConfig
 from producers.resync import Producer
-from shared.clients import api_clients
-from shared.stores import Stores
+from shared.infra.clients import api_clients
+from shared.infra.stores import Stores
 
 
 @asynccontextmanager
@@ -29,10 +29,10 @@ async def open_producer(
 ) -> AsyncIterator[Producer]:
     """A producer on ``stores`` with API clients of its own, closed when the block ends.
 
-    ``started_by`` is recorded in every run it starts (``shared.runs.by_cli()``, ``BY_SCHEDULE``,
-    ``by_console(account)``). ``limiter_redis``: the rate limiter's Redis, when not the configured
-    one (fakeredis in the demo). The producer plans with ``loaded`` and pins its version (if any)
-    in every run it starts.
+    ``started_by`` is recorded in every run it starts (``shared.infra.runs.by_cli()``,
+    ``BY_SCHEDULE``, ``by_console(account)``). ``limiter_redis``: the rate limiter's Redis, when
+    not the configured one (fakeredis in the demo). The producer plans with ``loaded`` and pins
+    its version (if any) in every run it starts.
     """
     async with api_clients(loaded, limiter_redis) as clients:
         yield Producer.of(

@@ -1,7 +1,7 @@
 """The resync producer: read ChartHop and snapshot Okta once, then fan out one message per person.
 
-People already in step are decided here from the same snapshot (shared.triage): only people with
-something to write cost a message. Used by `hopsync resync`, the daily scheduler and the demo.
+People already in step are decided here from the same snapshot (shared.core.triage): only people
+with something to write cost a message. Used by `hopsync resync`, the daily scheduler and the demo.
 The run is sealed with its expected count before any message is enqueued, so the aggregator
 fires exactly when the last one finishes.
 """
@@ -20,19 +20,13 @@ import structlog
 from redis.exceptions import RedisError
 
 from config.loader import LoadedConfig
-from shared.aggregator import enqueue_aggregator
-from shared.broker import HopsyncBroker
 from shared.charthop import ChartHopClient
-from shared.coverage import filter_warnings
-from shared.errors import ConfigError, RunStateError
-from shared.field_check import problems as field_problems
-from shared.gc_pause import paused_gc
-from shared.leavers import end_date
-from shared.lifecycle_store import LifecycleStore, deactivated_ids
-from shared.live_safety import LiveSafety, save_base
-from shared.matching import MatchResult, managed_users, match_people
-from shared.messages import notify_message, run_sync_message
-from shared.models import (
+from shared.core.coverage import filter_warnings
+from shared.core.field_check import problems as field_problems
+from shared.core.leavers import end_date
+from shared.core.matching import MatchResult, managed_users, match_people
+from shared.core.messages import notify_message, run_sync_message
+from shared.core.models import (
     LifecycleRecord,
     OktaUserSnapshot,
     PersonOutcome,
@@ -40,15 +34,21 @@ from shared.models import (
     RunMeta,
     SyncItem,
 )
+from shared.core.okta_refs import attach_refs
+from shared.core.rules import Rules
+from shared.core.safety import PlannedTotals, deactivations_exceeded, deactivations_of, exceeded
+from shared.core.snapshot import fetch_user, managed_groups, snapshot_users
+from shared.core.summary import build_summary
+from shared.core.triage import Triage, triage
+from shared.errors import ConfigError, RunStateError
+from shared.gc_pause import paused_gc
+from shared.infra.aggregator import enqueue_aggregator
+from shared.infra.broker import HopsyncBroker
+from shared.infra.lifecycle_store import LifecycleStore, deactivated_ids
+from shared.infra.live_safety import LiveSafety, save_base
+from shared.infra.org_fields import read_known_fields
+from shared.infra.runs import RunStore
 from shared.okta import OktaClient
-from shared.okta_refs import attach_refs
-from shared.org_fields import read_known_fields
-from shared.rules import Rules
-from shared.runs import RunStore
-from shared.safety import PlannedTotals, deactivations_exceeded, deactivations_of, exceeded
-from shared.snapshot import fetch_user, managed_groups, snapshot_users
-from shared.summary import build_summary
-from shared.triage import Triage, triage
 
 log = structlog.get_logger(__name__)
 
@@ -70,7 +70,7 @@ class Producer:
     charthop: ChartHopClient
     config_version: int | None = None
     config_draft: bool = False
-    started_by: str = ""  # recorded in every run it starts (shared.runs.by_cli()...)
+    started_by: str = ""  # recorded in every run it starts (shared.infra.runs.by_cli()...)
 
     @classmethod
     def of(

@@ -90,7 +90,7 @@ SAFETY_BASE: Final = f"{PREFIX}:safety:base"  # hash: people, memberships at the
 SAFETY_HELD: Final = f"{PREFIX}:safety:held"  # hash: item key to held live item JSON
 LIFECYCLE: Final = f"{PREFIX}:lifecycle"  # hash: Okta user id to what hopsync did (leavers)
 
-# Versioned configuration (shared.config_store).
+# Versioned configuration (shared.infra.config_store).
 CONFIG_VERSIONS: Final = f"{PREFIX}:config:versions"  # hash: version number to JSON record
 CONFIG_ACTIVE: Final = f"{PREFIX}:config:active"  # string: the active version number
 CONFIG_NEXT: Final = f"{PREFIX}:config:next"  # counter: the last version number handed out

@@ -93,8 +93,15 @@ def import_graph(root: Path = ROOT) -> list[Import]:
     return [entry for name, path in files.items() for entry in imports_of(name, path, files)]
 
 
+# shared/'s layer folders, each counted as a package of its own so that edges between layers show
+GROUPED = ("shared.core", "shared.infra")
+
+
 def package_of(module: str) -> str:
-    """The top-level package a module belongs to."""
+    """The package a module belongs to: its top-level one, or one of shared/'s layer folders."""
+    for group in GROUPED:
+        if module == group or module.startswith(group + "."):
+            return group
     return module.split(".", 1)[0]
 
 

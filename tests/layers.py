@@ -3,8 +3,9 @@
 Layers run bottom to top; a module may import its own layer's modules and any layer below, never
 one above. A layer may hold columns side by side (workers, producers, sim): a column never
 imports another column of its layer. Each entry is a module or a package prefix; a module belongs
-to its longest matching entry, and every module must belong to one. Moving files (phase B of
-issue 18) edits this table only. CONTRIBUTING.md explains each layer.
+to its longest matching entry, and every module must belong to one. shared/ keeps one folder
+a layer (core/, infra/), so its libraries are the only modules listed one by one. CONTRIBUTING.md
+explains each layer.
 """
 
 from __future__ import annotations
@@ -40,63 +41,21 @@ LAYERS: tuple[Layer, ...] = (
         ),
     ),
     Layer("config", (("config",),)),
-    Layer(
-        "core",
-        (
-            (
-                "shared.models",
-                "shared.rules",
-                "shared.plan",
-                "shared.matching",
-                "shared.triage",
-                "shared.summary",
-                "shared.safety",
-                "shared.snapshot",
-                "shared.messages",
-                "shared.leavers",
-                "shared.okta_refs",
-                "shared.coverage",
-                "shared.field_check",
-            ),
-        ),
-    ),
-    Layer(
-        "infrastructure",
-        (
-            (
-                "shared.redis_client",
-                "shared.broker",
-                "shared.dramatiq_coupling",
-                "shared.runs",
-                "shared.presence",
-                "shared.deadletters",
-                "shared.aggregator",
-                "shared.stores",
-                "shared.clients",
-                "shared.config_store",
-                "shared.active_config",
-                "shared.live_safety",
-                "shared.lifecycle_store",
-                "shared.metrics",
-                "shared.logging",
-                "shared.notify",
-                "shared.worker_launch",
-                "shared.org_fields",
-                "shared.preflight",
-            ),
-        ),
-    ),
+    # The pure core: the diff, decided without Redis or the network.
+    Layer("core", (("shared.core",),)),
+    # Redis, Dramatiq, the stores, the API clients' assembly, notifications, metrics, logging.
+    Layer("infrastructure", (("shared.infra",),)),
     Layer("services", (("workers",), ("producers",), ("sim",))),
     # A whole simulated world (simulators, a configuration, worker processes) for the demo, the
     # tests and the benchmarks: above the simulators it starts, below the demo that uses it.
     Layer("orchestration", (("harness",),)),
     # The composition roots: the `hopsync` command and the demo run workers, producers and
-    # simulators in one process. Phase B of issue 18 moves them into a package of their own.
+    # simulators in one process. They stay where pyproject's `hopsync` script and the docs point.
     Layer("entry points", (("producers.cli", "producers.demo"),)),
 )
 
-# Entries that name one module, not a package prefix: shared/ spans four layers, so its own
-# (empty) __init__ sits at the bottom while each of its modules is placed on its own.
+# Entries that name one module, not a package prefix: shared/ holds three layers (libraries at its
+# top level, core/, infra/), so its own (empty) __init__ sits at the bottom with the libraries.
 WHOLE_NAME_ONLY = frozenset({"shared"})
 
 # Imports forbidden although the layers allow them, with the reason the test prints.

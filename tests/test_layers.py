@@ -61,16 +61,18 @@ def write(root: Path, module: str, source: str) -> None:
 def test_the_check_finds_a_back_edge_and_a_loop_in_a_tree_that_has_them(tmp_path: Path) -> None:
     write(tmp_path, "producers.run", "from workers.apply import apply\n")
     write(tmp_path, "workers.apply", "def apply() -> None: ...\n")
-    write(tmp_path, "shared.models", "def later() -> None:\n    from shared.plan import x\n")
-    write(tmp_path, "shared.plan", "from shared.models import later\nx = 1\n")
+    write(
+        tmp_path, "shared.core.models", "def later() -> None:\n    from shared.core.plan import x\n"
+    )
+    write(tmp_path, "shared.core.plan", "from shared.core.models import later\nx = 1\n")
     write(tmp_path, "shared.errors", "from config.settings import Settings\n")
     write(tmp_path, "config.settings", "class Settings: ...\n")
     graph = import_graph(tmp_path)
     reasons = {(e.source, e.target): violation(e.source, e.target) for e in graph}
     assert reasons[("producers.run", "workers.apply")] is not None
     assert reasons[("shared.errors", "config.settings")] is not None
-    assert reasons[("shared.plan", "shared.models")] is None
-    assert cycles(graph) == [["shared.models", "shared.plan"]]
+    assert reasons[("shared.core.plan", "shared.core.models")] is None
+    assert cycles(graph) == [["shared.core.models", "shared.core.plan"]]
 
 
 def test_the_fake_okta_may_not_borrow_the_clients_bucket_logic() -> None:
@@ -79,9 +81,9 @@ def test_the_fake_okta_may_not_borrow_the_clients_bucket_logic() -> None:
 
 
 # Modules that open a Redis client themselves, with the reason; everyone else uses
-# shared/redis_client.py (connect_redis, connect_async_redis).
+# shared/infra/redis_client.py (connect_redis, connect_async_redis).
 OWN_REDIS_CLIENTS = {
-    "shared.redis_client": "the one connection helper",
+    "shared.infra.redis_client": "the one connection helper",
     "producers.webhook.app": "a bounded blocking pool that fails within seconds (senders retry)",
 }
 
@@ -94,7 +96,7 @@ def test_redis_clients_are_opened_through_the_one_connection_helper() -> None:
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Call) and _opens_redis(node.func):
                 found.append(f"{name}:{node.lineno}")
-    assert found == [], "use shared.redis_client.connect_redis instead: " + ", ".join(found)
+    assert found == [], "use shared.infra.redis_client.connect_redis instead: " + ", ".join(found)
 
 
 def _opens_redis(func: ast.expr) -> bool:

@@ -15,12 +15,12 @@ import structlog
 from dramatiq.middleware import CurrentMessage
 
 from shared import constants
-from shared.aggregator import enqueue_aggregator
+from shared.core.messages import notify_message, sync_message
+from shared.core.models import PersonOutcome, RunSummary, SyncMessage
+from shared.core.summary import build_summary
 from shared.errors import BudgetDeferredError
-from shared.messages import notify_message, sync_message
-from shared.metrics import metrics
-from shared.models import PersonOutcome, RunSummary, SyncMessage
-from shared.summary import build_summary
+from shared.infra.aggregator import enqueue_aggregator
+from shared.infra.metrics import metrics
 from workers.runtime import Runtime, current, run_async
 from workers.sync import begin, sync_item
 
@@ -82,7 +82,7 @@ def notify_run(run_id: str) -> None:
     if summary is None:
         log.warning("no summary to notify", run_id=run_id)
         return
-    from shared.notify import notify  # imported late: aiosmtplib is only needed here
+    from shared.infra.notify import notify  # imported late: aiosmtplib is only needed here
 
     config = runtime.rules_for(summary.config_version, summary.config_draft).config
     run_async(runtime.open_clients())

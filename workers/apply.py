@@ -9,10 +9,10 @@ from contextlib import nullcontext
 from functools import partial
 from typing import Any
 
+from shared.core.plan import PersonPlan
 from shared.errors import MissingGroupError
 from shared.okta import OktaClient
 from shared.okta.ratelimit import may_park
-from shared.plan import PersonPlan
 
 Write = Callable[[], Awaitable[Any]]
 

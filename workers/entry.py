@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 
 from config.loader import Secrets
-from shared.active_config import resolve_config, service_author
-from shared.logging import configure_logging
-from shared.redis_client import connect_redis
+from shared.infra.active_config import resolve_config, service_author
+from shared.infra.logging import configure_logging
+from shared.infra.redis_client import connect_redis
 from workers.setup import setup_worker
 
 _client = connect_redis(Secrets.from_env(os.environ).redis_url)

@@ -25,7 +25,7 @@ from typing import Any, Final
 import dramatiq
 import structlog
 
-from shared.logging import configure_logging
+from shared.infra.logging import configure_logging
 
 STOP_JOIN_MS: Final = 7000  # running messages may finish this long after a stop signal
 STOP_DEADLINE_S: Final = 10.0  # the process is gone this long after a stop signal, always

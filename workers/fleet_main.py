@@ -30,7 +30,7 @@ from typing import Final
 
 import structlog
 
-from shared.logging import configure_logging
+from shared.infra.logging import configure_logging
 
 STOP_WAIT_S: Final = 12.0  # children end by their own deadline (10 s); past this they are killed
 QUICK_DEATH_S: Final = 10.0  # a child dying sooner than this after its start died "at once"

@@ -1,20 +1,20 @@
 """What a worker records about leavers' Okta users, and how it finds one hopsync deactivated.
 
-The record (shared.lifecycle_store) is written right after a suspension or deactivation succeeds
-and dropped after a rehire's reactivation: it is what makes a deactivation happen once, and what
-lets a rehire be reactivated.
+The record (shared.infra.lifecycle_store) is written right after a suspension or deactivation
+succeeds and dropped after a rehire's reactivation: it is what makes a deactivation happen once,
+and what lets a rehire be reactivated.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from shared.clients import Clients
-from shared.lifecycle_store import LifecycleStore
-from shared.models import LifecycleRecord, OktaUserSnapshot
-from shared.plan import PersonPlan
-from shared.rules import Rules
-from shared.snapshot import fetch_user
+from shared.core.models import LifecycleRecord, OktaUserSnapshot
+from shared.core.plan import PersonPlan
+from shared.core.rules import Rules
+from shared.core.snapshot import fetch_user
+from shared.infra.clients import Clients
+from shared.infra.lifecycle_store import LifecycleStore
 
 
 def remember(store: LifecycleStore, run_id: str, plan: PersonPlan, status: str) -> None:

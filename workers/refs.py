@@ -10,14 +10,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from shared.clients import Clients
+from shared.core.models import OktaRef, OktaUserSnapshot, SyncItem, SyncMessage
+from shared.core.okta_refs import OktaLookup, ref_from_outcome, ref_id
+from shared.core.rules import Rules
+from shared.core.snapshot import lookup_user
 from shared.errors import WaitingForPeopleError
-from shared.models import OktaRef, OktaUserSnapshot, SyncItem, SyncMessage
-from shared.okta_refs import OktaLookup, ref_from_outcome, ref_id
+from shared.infra.clients import Clients
+from shared.infra.runs import RunStore
 from shared.records import get_path
-from shared.rules import Rules
-from shared.runs import RunStore
-from shared.snapshot import lookup_user
 
 WAIT_FOR_PEOPLE_S: Final = 1.0  # how long a person waiting for new Okta users is parked
 MAX_WAIT_FOR_PEOPLE_S: Final = 1800.0  # past this age of its run, a waiting person goes on

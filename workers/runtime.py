@@ -18,15 +18,15 @@ from dramatiq.asyncio import get_event_loop_thread
 
 from config.loader import LoadedConfig
 from config.settings import HopsyncConfig
-from shared.active_config import ConfigFollower, store_of
 from shared.charthop import ChartHopClient
-from shared.clients import Clients, open_clients
-from shared.config_store import ConfigStore
-from shared.deadletters import DeadLetterStore
+from shared.core.rules import Rules
+from shared.infra.active_config import ConfigFollower, store_of
+from shared.infra.clients import Clients, open_clients
+from shared.infra.config_store import ConfigStore
+from shared.infra.deadletters import DeadLetterStore
+from shared.infra.redis_client import connect_redis
+from shared.infra.runs import RunStore
 from shared.okta import OktaClient
-from shared.redis_client import connect_redis
-from shared.rules import Rules
-from shared.runs import RunStore
 
 T = TypeVar("T")
 

@@ -10,8 +10,8 @@ import redis.asyncio as aioredis
 from dramatiq.middleware import Middleware
 
 from config.loader import LoadedConfig
-from shared.broker import HopsyncBroker, build_broker
-from shared.redis_client import connect_redis
+from shared.infra.broker import HopsyncBroker, build_broker
+from shared.infra.redis_client import connect_redis
 from workers.middleware import ApiClients, DeadLetters, OktaMetrics, WorkerPresence
 from workers.middleware.fleet_metrics import FleetPrometheus
 from workers.runtime import Runtime, install

@@ -15,18 +15,24 @@ from typing import Any, Final
 import redis
 
 from shared import constants
-from shared.clients import Clients
+from shared.core.leavers import record_matters
+from shared.core.models import (
+    LifecycleRecord,
+    OktaUserSnapshot,
+    PersonOutcome,
+    SyncItem,
+    SyncMessage,
+)
+from shared.core.okta_refs import OktaLookup
+from shared.core.plan import PersonPlan, plan_item
+from shared.core.rules import Rules
+from shared.core.snapshot import lookup_user, managed_groups
 from shared.errors import BudgetDeferredError, MissingGroupError
-from shared.leavers import record_matters
-from shared.lifecycle_store import LifecycleStore
-from shared.live_safety import LiveSafety
-from shared.models import LifecycleRecord, OktaUserSnapshot, PersonOutcome, SyncItem, SyncMessage
+from shared.infra.clients import Clients
+from shared.infra.lifecycle_store import LifecycleStore
+from shared.infra.live_safety import LiveSafety
+from shared.infra.runs import Begun, RunStore
 from shared.okta import OktaClient
-from shared.okta_refs import OktaLookup
-from shared.plan import PersonPlan, plan_item
-from shared.rules import Rules
-from shared.runs import Begun, RunStore
-from shared.snapshot import lookup_user, managed_groups
 from workers.apply import apply_plan
 from workers.lifecycle import recorded_user, remember
 from workers.refs import fresh_lookup, pending_lookup

@@ -20,8 +20,8 @@ import structlog
 
 from config.settings import HopsyncConfig
 from shared.charthop import ChartHopClient
-from shared.field_check import KnownFields, UnknownField, unknown_fields
-from shared.org_fields import read_known_fields
+from shared.core.field_check import KnownFields, UnknownField, unknown_fields
+from shared.infra.org_fields import read_known_fields
 
 log = structlog.get_logger(__name__)
 

@@ -35,14 +35,14 @@ from producers.live.fields import FieldGate
 from producers.live.queue import PERSON, Claim, LiveQueue, Target, parse_member
 from producers.live.runs import LiveRuns
 from shared import constants
-from shared.aggregator import enqueue_aggregator
-from shared.broker import HopsyncBroker
 from shared.charthop import ChartHopClient
-from shared.deadletters import DeadLetter, DeadLetterStore, now
+from shared.core.messages import sync_message
+from shared.core.models import PersonOutcome, SyncItem
 from shared.errors import HopsyncError
-from shared.messages import sync_message
-from shared.models import PersonOutcome, SyncItem
-from shared.runs import RunStore
+from shared.infra.aggregator import enqueue_aggregator
+from shared.infra.broker import HopsyncBroker
+from shared.infra.deadletters import DeadLetter, DeadLetterStore, now
+from shared.infra.runs import RunStore
 
 log = structlog.get_logger(__name__)
 

@@ -34,11 +34,11 @@ from producers.live.flusher import (
     SettingsSource,
     charthop_job_resolver,
 )
-from shared.active_config import ConfigFollower, store_of
 from shared.charthop import ChartHopClient, ChartHopSettings
-from shared.logging import configure_logging
-from shared.redis_client import connect_redis
-from shared.stores import Stores
+from shared.infra.active_config import ConfigFollower, store_of
+from shared.infra.logging import configure_logging
+from shared.infra.redis_client import connect_redis
+from shared.infra.stores import Stores
 
 log = structlog.get_logger(__name__)
 

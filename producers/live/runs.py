@@ -18,11 +18,11 @@ import redis
 import structlog
 
 from shared import constants
-from shared.aggregator import enqueue_aggregator
-from shared.broker import HopsyncBroker
-from shared.config_store import ConfigStore
+from shared.infra.aggregator import enqueue_aggregator
+from shared.infra.broker import HopsyncBroker
+from shared.infra.config_store import ConfigStore
+from shared.infra.runs import BY_LIVE, RunStore
 from shared.lua import lua_script
-from shared.runs import BY_LIVE, RunStore
 
 log = structlog.get_logger(__name__)
 

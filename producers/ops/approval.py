@@ -10,11 +10,11 @@ from config.loader import LoadedConfig
 from producers.cli_helpers import active_or_exit, config_option, console
 from producers.exits import FAILED, USAGE, infrastructure_line, stop
 from producers.factory import open_producer
-from shared.active_config import loaded_version, store_of
+from shared.core.models import RunMeta
 from shared.errors import HopsyncError, RunNotFoundError, RunStateError
-from shared.models import RunMeta
-from shared.runs import by_cli
-from shared.stores import Stores
+from shared.infra.active_config import loaded_version, store_of
+from shared.infra.runs import by_cli
+from shared.infra.stores import Stores
 
 
 async def _decide(loaded: LoadedConfig, run_id: str, approve: bool) -> RunMeta:

@@ -1,6 +1,6 @@
 """`hopsync config apply|show|history|diff|rollback`: the configuration versions kept in Redis.
 
-Every process plans with the active version (shared.active_config); these commands save a new
+Every process plans with the active version (shared.infra.active_config); these commands save a new
 one (validated as `hopsync check` validates a file: nothing is saved on any problem, exit 2),
 show one as YAML, list them, compare two, and roll back (a new version equal to an old one).
 They need only REDIS_URL (and, to apply, the secrets `check` requires, and ChartHop to check
@@ -23,10 +23,10 @@ from config.settings import HopsyncConfig
 from producers.cli_helpers import console, fields_or_exit, print_finding, validate_or_exit
 from producers.exits import remember_redis_url
 from producers.ops.output import clip, fail, say, stamp
-from shared.active_config import cli_author, store_of
-from shared.config_store import ConfigStore, ConfigVersion
 from shared.errors import ConfigError, ConfigVersionNotFoundError
-from shared.redis_client import COMMAND_RETRIES, connect_redis
+from shared.infra.active_config import cli_author, store_of
+from shared.infra.config_store import ConfigStore, ConfigVersion
+from shared.infra.redis_client import COMMAND_RETRIES, connect_redis
 
 VERSION_HELP = "a version number, `active`, or `draft-N` for a dry run's draft"
 
@@ -110,7 +110,7 @@ def apply(file: str, comment: str, if_none: bool, offline: bool) -> None:
 def _check_fields(loaded: LoadedConfig, offline: bool) -> None:
     """What `check` finds in the file beyond parsing: its warnings (safety limits turned off),
     then, online, that its fields exist in the org."""
-    from shared.preflight import offline_findings
+    from shared.infra.preflight import offline_findings
 
     for finding in offline_findings(loaded.config):
         print_finding(finding)

@@ -28,11 +28,11 @@ from producers.ops.durations import Duration
 from producers.ops.output import clip, compact_table, fail, print_wide, say, stamp
 from producers.ops.replay import ReplayPlan, plan_replay, replay
 from producers.ops.terminal import wait_for_summary
-from shared.deadletters import DeadLetter, DeadLetterStore
+from shared.core.models import RunMeta, RunSummary
 from shared.errors import ConfigError, DeadLetterNotFoundError, HopsyncError
-from shared.models import RunMeta, RunSummary
-from shared.runs import by_cli
-from shared.stores import Stores
+from shared.infra.deadletters import DeadLetter, DeadLetterStore
+from shared.infra.runs import by_cli
+from shared.infra.stores import Stores
 
 NOT_FOUND = "not in the dead-letter queue (already replayed or purged)"
 

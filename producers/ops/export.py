@@ -18,8 +18,8 @@ from config.loader import LoadedConfig
 from producers.cli_helpers import active_or_exit, config_option, errors
 from producers.ops.export_files import open_export, user_row
 from producers.ops.output import fail, say
-from shared.clients import api_clients
 from shared.errors import HopsyncError
+from shared.infra.clients import api_clients
 from shared.okta import OktaClient, OktaUser
 
 DEPROVISIONED = 'status eq "DEPROVISIONED"'

@@ -22,10 +22,10 @@ from config.loader import LoadedConfig
 from producers.cli_helpers import active_or_exit, config_option, console
 from producers.ops.output import compact_table, fail, print_wide, say
 from shared.carrot import Compiled, compile_filter, render
-from shared.clients import api_clients
+from shared.core.rules import Rules
 from shared.errors import CarrotError, CarrotSyntaxError, HopsyncError
+from shared.infra.clients import api_clients
 from shared.records import get_path
-from shared.rules import Rules
 
 BASE_COLUMNS = ("id", "name", "contact.workEmail")
 HEADINGS = {"contact.workEmail": "work email"}

@@ -22,8 +22,8 @@ from pydantic import ValidationError
 
 from producers.resync import Producer
 from shared import constants
-from shared.deadletters import DeadLetter, DeadLetterStore
-from shared.models import RunMeta, SyncItem, SyncMessage
+from shared.core.models import RunMeta, SyncItem, SyncMessage
+from shared.infra.deadletters import DeadLetter, DeadLetterStore
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,12 @@ from producers.ops.output import (
     stamp,
 )
 from producers.ops.terminal import SummaryView, summary_view
-from shared.config_store import config_label
+from shared.core.models import OUTCOME_STATUSES, RunKind, RunMeta, RunStatus
 from shared.errors import RunNotFoundError
-from shared.models import OUTCOME_STATUSES, RunKind, RunMeta, RunStatus
-from shared.presence import Presence
-from shared.runs import RunStore
-from shared.stores import Stores
+from shared.infra.config_store import config_label
+from shared.infra.presence import Presence
+from shared.infra.runs import RunStore
+from shared.infra.stores import Stores
 
 
 class RunRow(BaseModel):

@@ -14,12 +14,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from shared.core.models import PersonOutcome, RunSummary
+from shared.core.summary import describe, headline
 from shared.errors import BrokerUnavailableError, NoWorkerError, WaitTimeoutError
-from shared.models import PersonOutcome, RunSummary
-from shared.presence import Presence, waiting_reason
-from shared.redis_client import REDIS_DOWN
-from shared.runs import RunStore
-from shared.summary import describe, headline
+from shared.infra.presence import Presence, waiting_reason
+from shared.infra.redis_client import REDIS_DOWN
+from shared.infra.runs import RunStore
 
 REDIS_GRACE_S: Final = 30.0  # a Redis restart this long is ridden out
 NO_WORKER_S: Final = 20.0  # no worker alive this long: nothing will finish the run (a live

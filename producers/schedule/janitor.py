@@ -22,9 +22,9 @@ import structlog
 from producers.live.flusher import LiveOptions
 from producers.live.runs import LiveRuns
 from shared import constants
-from shared.aggregator import enqueue_aggregator
-from shared.broker import HopsyncBroker
-from shared.runs import RunStore
+from shared.infra.aggregator import enqueue_aggregator
+from shared.infra.broker import HopsyncBroker
+from shared.infra.runs import RunStore
 
 log = structlog.get_logger(__name__)
 

@@ -12,8 +12,8 @@ from datetime import date
 
 from producers.resync import Producer
 from shared.charthop import ChartHopClient
-from shared.models import RunMeta, SyncItem
-from shared.rules import Rules
+from shared.core.models import RunMeta, SyncItem
+from shared.core.rules import Rules
 
 DAILY_NOTE = "daily"
 START_FIELDS = ("id", "startDate", "startDateOrg")  # all that deciding "starts today" reads

@@ -44,8 +44,8 @@ from producers.schedule.jobs import hire_items, new_hires, starting_on
 from producers.schedule.lock import LOCK_TTL_MS, SchedulerLock
 from producers.schedule.ticks import JOBS, RETRY_AFTER, JobReport, Scheduler
 from producers.schedule.times import Slot, due_jobs, latest_slot, next_slot, slot_on
-from shared.active_config import ConfigFollower, store_of
-from shared.redis_client import connect_redis
+from shared.infra.active_config import ConfigFollower, store_of
+from shared.infra.redis_client import connect_redis
 
 __all__ = [
     "JOBS",

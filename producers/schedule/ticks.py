@@ -22,10 +22,10 @@ from producers.schedule.jobs import daily_resync, new_hires
 from producers.schedule.lock import SchedulerLock
 from producers.schedule.times import Slot, due_jobs, latest_slot, next_slot
 from shared import constants
-from shared.active_config import ConfigFollower
-from shared.models import RunMeta
-from shared.runs import BY_SCHEDULE
-from shared.stores import Stores
+from shared.core.models import RunMeta
+from shared.infra.active_config import ConfigFollower
+from shared.infra.runs import BY_SCHEDULE
+from shared.infra.stores import Stores
 
 log = structlog.get_logger(__name__)
 

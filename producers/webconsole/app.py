@@ -24,8 +24,8 @@ from producers.webconsole.views import (
     signin,
     versions,
 )
-from shared.preflight import shown_url
-from shared.redis_client import REDIS_DOWN
+from shared.infra.preflight import shown_url
+from shared.infra.redis_client import REDIS_DOWN
 
 log = structlog.get_logger(__name__)
 STATIC = Path(__file__).parent / "static"

@@ -12,8 +12,8 @@ from producers.exits import UNAVAILABLE, USAGE, stop
 from producers.ops.output import say
 from producers.webconsole.accounts import ROLES, AccountError, AccountStore
 from producers.webconsole.audit import AuditLog
-from shared.active_config import service_author
-from shared.redis_client import COMMAND_RETRIES, connect_redis
+from shared.infra.active_config import service_author
+from shared.infra.redis_client import COMMAND_RETRIES, connect_redis
 
 
 @click.group(invoke_without_command=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from config.loader import LoadedConfig
 from producers.webconsole.state import ConsoleState
-from shared.config_store import ConfigVersion
+from shared.infra.config_store import ConfigVersion
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from typing import Any, Final
 from config.loader import LoadedConfig
 from producers.ops.query import row
 from shared.carrot import Compiled
-from shared.clients import api_clients
+from shared.core.rules import Rules, normalize_match
+from shared.infra.clients import api_clients
 from shared.okta import OktaClient
-from shared.rules import Rules, normalize_match
 
 COLUMNS: Final = ("id", "name", "contact.workEmail", "title", "department.name", "location.name")
 

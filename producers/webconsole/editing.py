@@ -17,8 +17,8 @@ from producers.webconsole.problems import Problem, TextKind, filter_problems, so
 from producers.webconsole.render import flash, page, redirect
 from producers.webconsole.state import STATE
 from producers.webconsole.working import WorkingCopies, WorkingCopy
+from shared.core.rules import Rules
 from shared.errors import ConfigError
-from shared.rules import Rules
 
 
 @dataclass

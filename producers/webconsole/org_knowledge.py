@@ -10,10 +10,10 @@ from typing import Final
 
 from config.loader import LoadedConfig
 from producers.webconsole.problems import Problem, TextKind, unknown_field_problems
-from shared.clients import api_clients
+from shared.core.field_check import KnownFields
 from shared.errors import HopsyncError
-from shared.field_check import KnownFields
-from shared.org_fields import read_known_fields
+from shared.infra.clients import api_clients
+from shared.infra.org_fields import read_known_fields
 
 TTL_S: Final = 300.0
 

@@ -7,9 +7,9 @@ from typing import Final
 
 from config.loader import LoadedConfig
 from shared.carrot import Compiled, render
-from shared.clients import api_clients
+from shared.core.rules import Rules
 from shared.errors import CarrotError
-from shared.rules import Rules
+from shared.infra.clients import api_clients
 
 PEOPLE: Final = 5
 

@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 from config.settings import GroupConfig, HopsyncConfig
 from shared.carrot import compile_filter, compile_source
+from shared.core.field_check import KnownFields, unknown_fields
 from shared.errors import CarrotError, CarrotSyntaxError
-from shared.field_check import KnownFields, unknown_fields
 
 TextKind = Literal["filter", "source"]
 

@@ -20,7 +20,7 @@ from aiohttp import web
 from config.loader import LoadedConfig
 from producers.factory import open_producer
 from producers.webconsole.state import STATE
-from shared.models import RunMeta
+from shared.core.models import RunMeta
 
 log = structlog.get_logger(__name__)
 

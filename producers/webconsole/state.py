@@ -14,8 +14,8 @@ from producers.webconsole.audit import AuditLog
 from producers.webconsole.org_knowledge import OrgKnowledge
 from producers.webconsole.sessions import SessionStore
 from producers.webconsole.signin_limits import SigninLimits
-from shared.config_store import ConfigStore
-from shared.stores import Stores
+from shared.infra.config_store import ConfigStore
+from shared.infra.stores import Stores
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from config.diff import ConfigChange, diff_documents
 from shared import constants
-from shared.config_store import ConfigVersion
+from shared.infra.config_store import ConfigVersion
 
 TTL_S: Final = 14 * 86_400
 

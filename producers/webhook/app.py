@@ -34,9 +34,9 @@ from producers.webhook.auth import (
 from producers.webhook.burst import BurstMeter
 from producers.webhook.events import Accepted, Ignored, read_event
 from producers.webhook.intake import SEEN_TTL_S, Intake
-from shared.active_config import watch_active
 from shared.errors import ConfigError
-from shared.metrics import metrics
+from shared.infra.active_config import watch_active
+from shared.infra.metrics import metrics
 
 log = structlog.get_logger(__name__)
 

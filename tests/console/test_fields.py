@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from shared.rules import Rules
+from shared.core.rules import Rules
 from tests.console.editing import FIELD, working_copy
 from tests.console.world import ConsoleWorld, SignIn, active_rules
 

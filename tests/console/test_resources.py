@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from producers.webconsole.current import current
-from shared.clients import api_clients
+from shared.infra.clients import api_clients
+from shared.infra.redis_client import connect_async_redis
 from shared.okta.redis_ratelimit import RELEASE_FLUSH_S
-from shared.redis_client import connect_async_redis
 from tests.console.world import ConsoleWorld
 
 LATE_S = 0.3  # how late the slow Redis answers

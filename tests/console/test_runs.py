@@ -12,9 +12,9 @@ from playwright.sync_api import expect
 from pydantic import SecretStr
 
 from shared import constants
-from shared.deadletters import DeadLetter
-from shared.messages import sync_message
-from shared.models import SyncItem
+from shared.core.messages import sync_message
+from shared.core.models import SyncItem
+from shared.infra.deadletters import DeadLetter
 from tests.console.world import ConsoleWorld, SignIn, assert_okta_in_step, drift, finished
 
 

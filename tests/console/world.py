@@ -20,7 +20,7 @@ from producers.cli import main
 from producers.webconsole.app import create_app
 from producers.webconsole.current import current
 from producers.webconsole.state import ConsoleOptions, ConsoleState
-from shared.rules import Rules
+from shared.core.rules import Rules
 from sim.server import BackgroundServer
 
 CHROMIUM = os.environ.get("HOPSYNC_CHROMIUM", "/usr/bin/chromium")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from jsonschema.validators import validator_for  # type: ignore[import-untyped]
 
-from shared.metrics import METRICS_PORT_ENV
+from shared.infra.metrics import METRICS_PORT_ENV
 from tests.deploy.commands import (
     CommandPath,
     mentioned_command_paths,

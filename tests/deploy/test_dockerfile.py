@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 
-from shared.metrics import METRICS_PORT_ENV
+from shared.infra.metrics import METRICS_PORT_ENV
 from tests.deploy.commands import resolve
 from tests.deploy.files import (
     DOCKERFILE,

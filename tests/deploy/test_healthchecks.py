@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from shared.metrics import METRICS_PORT_ENV
+from shared.infra.metrics import METRICS_PORT_ENV
 from tests.deploy.files import load_compose
 
 WEBHOOK_PORT_IN_PROBE = ":8080/"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from harness.world import Simulation, WorkerFleet, start_simulation
 from producers.cli import main
-from shared.models import RunSummary
+from shared.core.models import RunSummary
 from tests.contract.validator import ContractRecorder
 
 World = Callable[..., Simulation]

@@ -20,8 +20,8 @@ from click.testing import CliRunner, Result
 from harness.world import Simulation, WorkerFleet, merge_config, start_simulation
 from producers.cli import main
 from producers.ops.terminal import wait_for_summary
-from shared.models import RunMeta, RunSummary
-from shared.runs import RunStore
+from shared.core.models import RunMeta, RunSummary
+from shared.infra.runs import RunStore
 from tests.e2e.conftest import (
     NO_LIMITS,
     World,

@@ -19,9 +19,9 @@ from harness.world import Simulation
 from producers.cli import main
 from producers.ops.approval import approve
 from producers.ops.terminal import wait_for_summary
-from shared.lifecycle_store import LifecycleStore
-from shared.models import PersonOutcome, RunSummary
-from shared.runs import RunStore
+from shared.core.models import PersonOutcome, RunSummary
+from shared.infra.lifecycle_store import LifecycleStore
+from shared.infra.runs import RunStore
 from tests.e2e.conftest import World, resync
 
 pytestmark = pytest.mark.slow
@@ -198,9 +198,9 @@ def test_live_departures_count_against_max_deactivations_over_the_rolling_hour(
 
     from config.loader import load_config
     from producers.resync import Producer
-    from shared.broker import build_broker
-    from shared.clients import open_clients
-    from shared.models import SyncItem
+    from shared.core.models import SyncItem
+    from shared.infra.broker import build_broker
+    from shared.infra.clients import open_clients
 
     config, local = leavers_config("deactivate")
     config["settings"]["safety"] = {"max_deactivations": "2"}

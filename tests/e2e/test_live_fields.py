@@ -19,9 +19,9 @@ from producers.cli import main
 from producers.live.flusher import FlushReport, LiveOptions
 from producers.live.runner import open_flusher
 from shared import constants
-from shared.deadletters import DeadLetterStore
-from shared.models import RunSummary
-from shared.runs import RunStore
+from shared.core.models import RunSummary
+from shared.infra.deadletters import DeadLetterStore
+from shared.infra.runs import RunStore
 from tests.e2e.conftest import World, resync
 
 OPTIONS = LiveOptions(period_s=1.0, grace_s=0.2, lease_s=5.0, interval_s=0.05)

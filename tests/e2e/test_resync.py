@@ -10,7 +10,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from redis import Redis
 
-from shared.deadletters import DeadLetterStore
+from shared.infra.deadletters import DeadLetterStore
 from sim.okta.buckets import BUCKET_LIMITS
 from tests.e2e.conftest import (
     NO_LIMITS,
@@ -225,7 +225,7 @@ def test_a_run_streamed_in_small_chunks_ends_as_a_run_planned_at_once(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import producers.resync
-    from shared.broker import HopsyncBroker
+    from shared.infra.broker import HopsyncBroker
 
     sim = world(people=200, existing=0.9, drifted=0.3, missing_groups=0, config=NO_LIMITS)
     batches: list[int] = []

@@ -13,8 +13,8 @@ from harness.world import Simulation
 from producers.cli import main
 from producers.ops.approval import approve, discard
 from producers.ops.terminal import wait_for_summary
-from shared.models import RunSummary
-from shared.runs import RunStore
+from shared.core.models import RunSummary
+from shared.infra.runs import RunStore
 from tests.e2e.conftest import World, okta_state
 
 pytestmark = pytest.mark.slow
@@ -115,9 +115,9 @@ def test_live_sync_holds_people_past_the_hourly_limit_until_the_run_is_approved(
 
     from config.loader import load_config
     from producers.resync import Producer
-    from shared.broker import build_broker
-    from shared.clients import open_clients
-    from shared.models import SyncItem
+    from shared.core.models import SyncItem
+    from shared.infra.broker import build_broker
+    from shared.infra.clients import open_clients
 
     sim = world(
         people=100,

@@ -26,8 +26,8 @@ from click.testing import CliRunner
 from harness.world import Simulation, WorkerFleet, merge_config, start_simulation
 from producers.cli import main
 from producers.ops.terminal import wait_for_summary
-from shared.models import RunMeta, RunSummary
-from shared.runs import RunStore
+from shared.core.models import RunMeta, RunSummary
+from shared.infra.runs import RunStore
 from sim.okta.buckets import BUCKET_LIMITS
 from tests.contract.validator import ContractRecorder
 from tests.e2e.conftest import NO_LIMITS, assert_in_sync, desired_state, okta_state

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.deadletters import DeadLetterStore
+from shared.infra.deadletters import DeadLetterStore
 from tests.e2e.conftest import assert_in_sync, desired_state, okta_state
 from tests.faults.conftest import Build, refuse_writes_to
 

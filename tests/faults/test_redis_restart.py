@@ -30,7 +30,7 @@ import pytest
 import redis
 from dramatiq.broker import MessageProxy
 
-import shared.dramatiq_coupling
+import shared.infra.dramatiq_coupling
 from config.settings import WorkerConfig
 from harness.world import WEBHOOK_SECRET, free_port
 from producers.live.flusher import FlushReport
@@ -38,10 +38,10 @@ from producers.live.queue import LiveQueue
 from producers.live.runner import open_flusher
 from producers.webhook import WEBHOOK_PATH
 from shared import constants
-from shared.broker import build_broker
-from shared.deadletters import DeadLetterStore
+from shared.core.models import RunMeta, RunSummary
 from shared.errors import TransportError
-from shared.models import RunMeta, RunSummary
+from shared.infra.broker import build_broker
+from shared.infra.deadletters import DeadLetterStore
 from sim.charthop import send_event
 from tests.faults.conftest import Arena, Build, assert_ended_as_undisturbed
 from tests.faults.redis_server import RedisServer
@@ -287,7 +287,7 @@ def test_a_flusher_tick_cut_by_a_redis_restart_still_enqueues_what_it_claimed(
 def test_messages_stranded_by_a_fetch_whose_answer_was_lost_are_requeued(
     redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(shared.dramatiq_coupling, "RECONCILE_EVERY_S", 0.2)
+    monkeypatch.setattr(shared.infra.dramatiq_coupling, "RECONCILE_EVERY_S", 0.2)
     broker = build_broker(url=redis_server.url)
     probe = dramatiq.actor(actor_name="probe", queue_name="probe", broker=broker)(nothing)
     sent = {probe.send().options["redis_message_id"] for _ in range(3)}

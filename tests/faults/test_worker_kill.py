@@ -14,7 +14,7 @@ import time
 import pytest
 
 from config.settings import WorkerConfig
-from shared.deadletters import DeadLetterStore
+from shared.infra.deadletters import DeadLetterStore
 from tests.faults.conftest import Arena, Build, assert_ended_as_undisturbed, kill
 
 pytestmark = pytest.mark.slow

@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 
 from harness.world import Simulation, free_port, start_simulation
 from producers.cli import main
-from shared.runs import RunStore
+from shared.infra.runs import RunStore
 from tests.contract.validator import ContractRecorder
 
 

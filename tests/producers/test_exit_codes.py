@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from harness.world import free_port
 from producers.cli import main
 from producers.exits import EXIT_CODES_HELP
-from shared.logging import hide_password
+from shared.infra.logging import hide_password
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "hopsync.example.yaml"
 SECRETS = {

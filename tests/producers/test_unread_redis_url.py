@@ -15,7 +15,7 @@ import yaml
 from click.testing import CliRunner
 
 from producers.cli import main
-from shared.config_store import ConfigStore
+from shared.infra.config_store import ConfigStore
 
 EXAMPLE = Path(__file__).parents[2] / "config" / "hopsync.example.yaml"
 REFUSAL = "HOPSYNC_REDIS_URL is not read: hopsync uses REDIS_URL; set REDIS_URL instead"

@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from config.loader import parse_config
 from harness.world import CHARTHOP_TOKEN, DEFAULT_CONFIG, OKTA_TOKEN, WEBHOOK_SECRET, merge_config
 from producers.cli import main
-from shared.deadletters import DeadLetterStore
 from shared.errors import ConfigError
+from shared.infra.deadletters import DeadLetterStore
 from sim.server import BackgroundServer
 from tests.faults.conftest import Arena, Build, refuse_writes_to
 from tests.security.conftest import RawClient, text

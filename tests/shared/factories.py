@@ -7,7 +7,7 @@ from typing import Any
 
 from config import parse_config
 from harness.world import DEFAULT_CONFIG
-from shared.rules import Rules
+from shared.core.rules import Rules
 
 TODAY = date(2026, 11, 28)
 

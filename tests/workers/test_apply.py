@@ -7,11 +7,11 @@ from typing import Any, cast
 
 import pytest
 
+from shared.core.models import FieldChange
+from shared.core.plan import PersonPlan
 from shared.errors import BudgetDeferredError
-from shared.models import FieldChange
 from shared.okta import OktaClient
 from shared.okta.ratelimit import parking_allowed
-from shared.plan import PersonPlan
 from workers.apply import apply_plan
 
 GROUP_IDS = {"Engineering": "g1", "London": "g2", "Managers": "g3"}

@@ -21,9 +21,9 @@ import redis.asyncio as aioredis
 
 from config.loader import load_config
 from harness.world import Simulation, start_simulation
-from shared.live_safety import save_base
-from shared.models import PersonOutcome, SyncItem, SyncMessage
-from shared.runs import RunStore
+from shared.core.models import PersonOutcome, SyncItem, SyncMessage
+from shared.infra.live_safety import save_base
+from shared.infra.runs import RunStore
 from workers.runtime import Runtime
 from workers.sync import begin, sync_item
 

@@ -8,8 +8,8 @@ from typing import Any
 import redis
 import yaml
 
-from shared.active_config import loaded_version
-from shared.config_store import ConfigStore
+from shared.infra.active_config import loaded_version
+from shared.infra.config_store import ConfigStore
 from workers.runtime import Runtime
 
 EXAMPLE = Path(__file__).parents[2] / "config" / "hopsync.example.yaml"

@@ -16,9 +16,9 @@ import redis
 
 import workers.sync
 from shared import constants
-from shared.models import SyncItem, SyncMessage
-from shared.rules import Rules
-from shared.runs import RunStore
+from shared.core.models import SyncItem, SyncMessage
+from shared.core.rules import Rules
+from shared.infra.runs import RunStore
 from tests.shared.factories import rules
 from workers.runtime import Runtime
 from workers.sync import run_group_ids, sync_item

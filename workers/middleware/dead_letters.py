@@ -8,11 +8,11 @@ import structlog
 from dramatiq.middleware import Middleware
 
 from shared import constants
-from shared.deadletters import DeadLetter, now
-from shared.logging import RedactSecrets
-from shared.models import PersonOutcome, SyncMessage
-from shared.redis_client import wait_for_redis
-from shared.rules import Rules
+from shared.core.models import PersonOutcome, SyncMessage
+from shared.core.rules import Rules
+from shared.infra.deadletters import DeadLetter, now
+from shared.infra.logging import RedactSecrets
+from shared.infra.redis_client import wait_for_redis
 from workers.runtime import current
 
 log = structlog.get_logger(__name__)

@@ -2,7 +2,7 @@
 
 Dramatiq forks one process that serves every worker process's metrics from a directory of
 prometheus_client files (``dramatiq_prom_db``; `hopsync worker` gives each fleet its own, see
-shared.worker_launch). Dramatiq's own server prints a traceback when its port is taken; this
+shared.infra.worker_launch). Dramatiq's own server prints a traceback when its port is taken; this
 one says so in one warning line, and the workers run on without metrics.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 
 from dramatiq.middleware import prometheus
 
-from shared.metrics import port_in_use_warning
+from shared.infra.metrics import port_in_use_warning
 
 
 class FleetPrometheus(prometheus.Prometheus):

@@ -9,7 +9,7 @@ import redis
 from dramatiq.middleware import Middleware
 
 from shared import constants
-from shared.metrics import OktaCounterExport, export_budget
+from shared.infra.metrics import OktaCounterExport, export_budget
 from workers.runtime import current
 
 BUDGET_EVERY_S = 5.0

@@ -11,7 +11,7 @@ import redis
 import structlog
 from dramatiq.middleware import Middleware
 
-from shared.presence import Presence, worker_id
+from shared.infra.presence import Presence, worker_id
 
 log = structlog.get_logger(__name__)
 

@@ -9,7 +9,7 @@ from producers.webconsole.guard import account_of
 from producers.webconsole.render import page
 from producers.webconsole.routing import get, post
 from producers.webconsole.state import STATE
-from shared.preflight import run_checks, summary_line
+from shared.infra.preflight import run_checks, summary_line
 
 
 def _secrets_set(request: web.Request) -> list[tuple[str, bool]]:

@@ -13,7 +13,7 @@ from producers.webconsole.render import flash, page, redirect
 from producers.webconsole.routing import get, post
 from producers.webconsole.state import STATE
 from shared.errors import HopsyncError
-from shared.runs import by_console
+from shared.infra.runs import by_console
 
 
 async def listing(request: web.Request) -> web.Response:

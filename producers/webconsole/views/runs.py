@@ -13,10 +13,10 @@ from producers.webconsole.render import flash, page, redirect
 from producers.webconsole.routing import get, post
 from producers.webconsole.starting import start_resync
 from producers.webconsole.state import STATE
+from shared.core.models import OUTCOME_STATUSES, PersonOutcome, RunMeta
+from shared.core.summary import headline
 from shared.errors import HopsyncError, RunNotFoundError
-from shared.models import OUTCOME_STATUSES, PersonOutcome, RunMeta
-from shared.runs import by_console
-from shared.summary import headline
+from shared.infra.runs import by_console
 
 
 async def history(request: web.Request) -> web.Response:

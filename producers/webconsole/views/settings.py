@@ -12,8 +12,8 @@ from producers.webconsole.editing import Editing
 from producers.webconsole.render import flash, page, redirect
 from producers.webconsole.routing import get, post
 from producers.webconsole.settings_form import apply, sections
-from shared.config_store import canonical
 from shared.errors import ConfigError
+from shared.infra.config_store import canonical
 
 
 def problems_by_path(error: ConfigError) -> dict[str, list[str]]:

@@ -15,10 +15,10 @@ from producers.webconsole.routing import get, post
 from producers.webconsole.starting import start_resync
 from producers.webconsole.state import STATE
 from producers.webconsole.views.settings import problems_by_path
-from shared.config_store import ConfigStore, ConfigVersion
+from shared.core.field_check import unknown_fields
 from shared.errors import ConfigError, ConfigVersionNotFoundError, HopsyncError
-from shared.field_check import unknown_fields
-from shared.runs import by_console
+from shared.infra.config_store import ConfigStore, ConfigVersion
+from shared.infra.runs import by_console
 
 
 def _problems(editing: Editing) -> dict[str, list[str]]:

@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from config import LoadedConfig, Secrets, parse_config
 from shared import constants
-from shared.models import SyncMessage
+from shared.core.models import SyncMessage
 
 SECRET = "whsec-test-6f1c2a9e"
 CHARTHOP_TOKEN = "charthop-test-token"

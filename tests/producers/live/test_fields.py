@@ -13,12 +13,12 @@ from producers.live.fields import FieldGate
 from producers.live.flusher import LiveFlusher
 from producers.ops.replay import plan_replay
 from shared import constants
-from shared.broker import build_broker
-from shared.deadletters import DeadLetterStore
+from shared.core.field_check import KnownFields
+from shared.core.summary import build_summary, describe, headline, render_text
 from shared.errors import ChartHopError
-from shared.field_check import KnownFields
-from shared.runs import RunStore
-from shared.summary import build_summary, describe, headline, render_text
+from shared.infra.broker import build_broker
+from shared.infra.deadletters import DeadLetterStore
+from shared.infra.runs import RunStore
 from tests.producers.live.support import FakeClock, inflight, loaded_config, pending, sync_bodies
 from tests.producers.live.test_flusher import OPTIONS, add_pending
 

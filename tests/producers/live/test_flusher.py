@@ -16,10 +16,10 @@ from structlog.testing import capture_logs
 from producers.live.flusher import JobResolver, LiveFlusher, LiveOptions, charthop_job_resolver
 from producers.live.queue import LiveQueue
 from shared import constants
-from shared.broker import build_broker
 from shared.charthop import ChartHopClient, ChartHopSettings
 from shared.errors import ChartHopError
-from shared.runs import RunStore
+from shared.infra.broker import build_broker
+from shared.infra.runs import RunStore
 from sim.charthop import DEFAULT_TOKEN, FakeChartHop, create_app
 from sim.server import BackgroundServer
 from tests.producers.live.support import FakeClock, inflight, pending, sync_bodies

@@ -10,9 +10,9 @@ import redis
 from producers.live.flusher import LiveFlusher, LiveOptions
 from producers.live.runs import LiveRuns, period_end, period_of
 from shared import constants
-from shared.broker import build_broker
-from shared.models import PersonOutcome
-from shared.runs import RunStore
+from shared.core.models import PersonOutcome
+from shared.infra.broker import build_broker
+from shared.infra.runs import RunStore
 from tests.producers.live.support import FakeClock, queued, sync_bodies
 
 OPTIONS = LiveOptions(period_s=1.0, grace_s=0.2, lease_s=5.0, interval_s=0.05)

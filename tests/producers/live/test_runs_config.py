@@ -11,9 +11,9 @@ import redis
 from config.settings import SettingsConfig
 from producers.live.flusher import LiveFlusher, LiveOptions
 from shared import constants
-from shared.broker import build_broker
-from shared.config_store import ConfigStore
-from shared.runs import RunStore
+from shared.infra.broker import build_broker
+from shared.infra.config_store import ConfigStore
+from shared.infra.runs import RunStore
 from tests.producers.live.support import FakeClock, loaded_config, sync_bodies
 from tests.producers.live.test_runs import event_for, make_flusher
 

@@ -13,10 +13,10 @@ import redis
 
 from harness.world import Simulation, start_simulation
 from shared import constants
-from shared.deadletters import DeadLetter, DeadLetterStore
-from shared.messages import aggregate_message, sync_message
-from shared.models import SyncItem, SyncMessage
-from shared.runs import RunStore
+from shared.core.messages import aggregate_message, sync_message
+from shared.core.models import SyncItem, SyncMessage
+from shared.infra.deadletters import DeadLetter, DeadLetterStore
+from shared.infra.runs import RunStore
 from tests.producers.ops.support import invoke, ok
 
 NOW = datetime.now(UTC)

@@ -15,8 +15,8 @@ from producers.ops.dlq import letters_view
 from producers.ops.query import Selection, selection_view
 from producers.ops.runs import RunRow, history_table
 from producers.ops.terminal import SummaryView, summary_view
-from shared.deadletters import DeadLetter
-from shared.models import FieldChange, PersonOutcome, RunSummary
+from shared.core.models import FieldChange, PersonOutcome, RunSummary
+from shared.infra.deadletters import DeadLetter
 
 STARTED = datetime(2026, 12, 2, 10, 28, 35, tzinfo=UTC)
 

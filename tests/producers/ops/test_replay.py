@@ -8,9 +8,9 @@ from typing import Any
 from producers.ops import plan_replay
 from producers.ops.replay import original_message, person_key
 from shared import constants
-from shared.deadletters import DeadLetter
-from shared.messages import aggregate_message, sync_message
-from shared.models import OktaUserSnapshot, SyncItem
+from shared.core.messages import aggregate_message, sync_message
+from shared.core.models import OktaUserSnapshot, SyncItem
+from shared.infra.deadletters import DeadLetter
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 

@@ -16,7 +16,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from harness.world import Simulation, WorkerFleet, start_simulation
-from shared.models import RunSummary
+from shared.core.models import RunSummary
 from tests.contract.validator import ContractRecorder
 from tests.producers.ops.support import expect, ok
 

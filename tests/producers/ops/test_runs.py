@@ -13,9 +13,9 @@ from rich.console import Console
 
 from harness.world import Simulation, start_simulation
 from producers.ops.runs import RunRow, history_table, wide_history_table
-from shared.models import PersonOutcome, RunSummary
-from shared.runs import RunStore
-from shared.summary import build_summary
+from shared.core.models import PersonOutcome, RunSummary
+from shared.core.summary import build_summary
+from shared.infra.runs import RunStore
 from tests.producers.ops.support import expect, invoke, ok
 
 

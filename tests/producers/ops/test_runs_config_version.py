@@ -11,9 +11,9 @@ import pytest
 import redis
 
 from harness.world import Simulation, start_simulation
-from shared.models import PersonOutcome
-from shared.runs import RunStore
-from shared.summary import build_summary
+from shared.core.models import PersonOutcome
+from shared.core.summary import build_summary
+from shared.infra.runs import RunStore
 from tests.producers.ops.support import ok
 
 

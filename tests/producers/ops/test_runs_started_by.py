@@ -11,8 +11,8 @@ import pytest
 import redis
 
 from harness.world import Simulation, start_simulation
-from shared.runs import RunStore, by_console
-from shared.summary import build_summary
+from shared.core.summary import build_summary
+from shared.infra.runs import RunStore, by_console
 from tests.producers.ops.support import ok
 
 

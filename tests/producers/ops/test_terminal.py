@@ -19,11 +19,11 @@ from harness.world import Simulation, free_port, start_simulation
 from producers.cli import main
 from producers.ops import terminal as waiting
 from shared import constants
+from shared.core.models import RunMeta, RunSummary
+from shared.core.summary import build_summary
 from shared.errors import BrokerUnavailableError
-from shared.models import RunMeta, RunSummary
-from shared.presence import Presence
-from shared.runs import RunStore
-from shared.summary import build_summary
+from shared.infra.presence import Presence
+from shared.infra.runs import RunStore
 
 
 @pytest.fixture

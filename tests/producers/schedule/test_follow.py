@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from config.loader import Secrets
-from shared.active_config import ConfigFollower, loaded_version
-from shared.config_store import ConfigStore
+from shared.infra.active_config import ConfigFollower, loaded_version
+from shared.infra.config_store import ConfigStore
 from tests.producers.schedule.test_ticks import World, at, make_world, outcome, tick
 
 __all__ = ["make_world"]  # the fixture, shared with the scheduler's own tests

@@ -15,10 +15,10 @@ from producers.schedule.janitor import (
     settle_stalled_live_runs,
 )
 from shared import constants
-from shared.broker import build_broker
-from shared.messages import sync_message
-from shared.models import PersonOutcome, SyncItem
-from shared.runs import RunStore
+from shared.core.messages import sync_message
+from shared.core.models import PersonOutcome, SyncItem
+from shared.infra.broker import build_broker
+from shared.infra.runs import RunStore
 
 
 def test_a_stranded_run_gets_its_aggregator_enqueued_once(redis_url: str) -> None:

@@ -17,7 +17,7 @@ import redis
 from harness.world import Simulation, start_simulation
 from producers.schedule.times import latest_slot
 from shared import constants
-from shared.runs import RunStore
+from shared.infra.runs import RunStore
 
 REPO = Path(__file__).resolve().parents[3]
 ZONE = "America/New_York"

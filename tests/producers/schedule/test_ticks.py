@@ -19,8 +19,8 @@ from config.loader import LoadedConfig, load_config
 from harness.world import Simulation, start_simulation
 from producers.schedule.scheduler import JobReport, Scheduler, SchedulerLock
 from shared import constants
-from shared.models import RunMeta
-from shared.runs import RunStore
+from shared.core.models import RunMeta
+from shared.infra.runs import RunStore
 
 NY = ZoneInfo("America/New_York")
 TODAY = date(2035, 6, 14)  # far from the generated start dates, which are near the real today

@@ -9,7 +9,7 @@ from config.loader import parse_config
 from config.settings import HopsyncConfig
 from harness.world import DEFAULT_CONFIG
 from producers.webconsole.settings_form import OWN_PAGES, apply, sections
-from shared.config_store import canonical
+from shared.infra.config_store import canonical
 
 
 def leaf_paths(document: dict[str, Any], prefix: str = "") -> set[str]:

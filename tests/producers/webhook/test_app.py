@@ -163,7 +163,7 @@ def test_a_chunked_body_over_one_mebibyte_is_a_413(serve: Serve, client: redis.R
 
 def test_every_answer_is_counted_by_status_for_prometheus() -> None:
     from producers.webhook.app import count_requests
-    from shared.metrics import metrics
+    from shared.infra.metrics import metrics
 
     counter = metrics().webhook_requests.labels(status="418")
     before = counter._value.get()

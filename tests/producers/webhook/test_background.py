@@ -14,7 +14,7 @@ import redis
 from producers.live.flusher import LiveOptions
 from producers.live.runner import FlusherProcess, flusher_process_running, run_flusher
 from producers.webhook import flusher_context, flusher_process_context
-from shared.models import SyncMessage
+from shared.core.models import SyncMessage
 from sim.charthop import FakeChartHop, create_app
 from sim.server import BackgroundServer
 from tests.producers.live.support import CHARTHOP_TOKEN, loaded_config, pending, sync_bodies

@@ -8,9 +8,9 @@ import redis
 
 from producers.live.flusher import LiveFlusher, LiveOptions
 from producers.webhook.burst import BURST_RATE, BURST_WINDOW_S, QUIET_AFTER_S
-from shared.broker import build_broker
-from shared.models import SyncMessage
-from shared.runs import RunStore
+from shared.core.models import SyncMessage
+from shared.infra.broker import build_broker
+from shared.infra.runs import RunStore
 from tests.producers.live.support import FakeClock, pending, sync_bodies
 from tests.producers.webhook.conftest import Serve, person_event
 from workers.sync import mark_started

@@ -10,7 +10,7 @@ from contextlib import ExitStack
 import redis
 
 from producers.webhook import create_app
-from shared.config_store import ConfigStore
+from shared.infra.config_store import ConfigStore
 from sim.server import BackgroundServer
 from tests.producers.live.support import FakeClock, loaded_config
 from tests.producers.webhook.conftest import WebhookClient, person_event

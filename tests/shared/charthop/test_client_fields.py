@@ -9,7 +9,7 @@ import pytest
 
 from shared.charthop import ChartHopClient
 from shared.errors import ChartHopError
-from shared.org_fields import read_known_fields
+from shared.infra.org_fields import read_known_fields
 from sim.charthop import FakeChartHop
 from sim.charthop.fields import BUILTIN_FIELDS
 from tests.shared.charthop.serving import fake_harness

@@ -1,0 +1,1 @@
+"""Tests of the infrastructure (shared/infra/)."""
