@@ -190,3 +190,13 @@ def test_a_failed_message_is_replayed_and_the_person_synced(
     user = world.sim.okta.users_by_login()[login]
     assert user.profile["title"] != "Stale Title"
     assert world.state.stores.dead_letters.count() == 0
+
+
+def test_an_unknown_run_says_so_and_leads_back_to_the_runs(signed_in: SignIn) -> None:
+    page = signed_in("vera")
+    answer = page.goto("/runs/resync-20260101T000000-000000")
+    assert answer is not None and answer.status == 404
+    expect(page.get_by_role("alert")).to_contain_text("No run 'resync-20260101T000000-000000'")
+    expect(page.locator("main")).not_to_contain_text("hopsync runs")  # no shell hint here
+    page.get_by_role("link", name="See the runs that are kept").click()
+    page.wait_for_url("**/runs")

@@ -33,8 +33,17 @@ async def show(request: web.Request) -> web.Response:
     run_id = request.match_info["run_id"]
     try:
         meta = state.stores.runs.meta(run_id)
-    except RunNotFoundError as error:
-        return page(request, "refused.html", status=404, heading="No such run", reason=str(error))
+    except RunNotFoundError:
+        # The error's own hint is the command line's (`hopsync runs`); the console's is its list.
+        reason = f"No run {run_id!r} is kept: runs expire some days after they start."
+        return page(
+            request,
+            "refused.html",
+            status=404,
+            heading="No such run",
+            reason=reason,
+            back=("/runs", "See the runs that are kept"),
+        )
     summary = state.stores.runs.summary(run_id)
     row = run_row(state.stores.runs, meta, tally=True)
     people = summary.changes if summary else _so_far(state.stores.runs.outcomes(run_id))
