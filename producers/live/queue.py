@@ -30,79 +30,18 @@ from typing import Final, Literal
 import redis
 
 from shared import constants
+from shared.lua import lua_script
 
 PERSON: Final = "person"
 JOB: Final = "job"
 TargetKind = Literal["person", "job"]
 QUEUED_TTL_S: Final = 3600  # a queued mark outlives any normal wait on the sync queue
 
-# Expired leases go back to pending (due now unless already due sooner), then due members move
-# to in-flight under the new lease, unless a receiver holds the flusher in a storm (KEYS[4]: the
-# time until which nothing is claimed; see producers.webhook.burst). One script, so two flushers
-# never claim the same member.
-# What a claim took is kept under its token (KEYS[3]) for the lease: the client retries a claim
-# whose answer was lost (Redis died after writing it), and the retry returns the same members.
-_CLAIM = """
-local pending, inflight, record = KEYS[1], KEYS[2], KEYS[3]
-local now, lease, limit = ARGV[1], ARGV[2], tonumber(ARGV[3])
-if redis.call('exists', record) == 1 then return redis.call('lrange', record, 0, -1) end
-for _, member in ipairs(redis.call('zrangebyscore', inflight, '-inf', now)) do
-  redis.call('zrem', inflight, member)
-  local due = redis.call('zscore', pending, member)
-  if not due or tonumber(due) > tonumber(now) then
-    redis.call('zadd', pending, now, member)
-  end
-end
-if tonumber(redis.call('get', KEYS[4]) or '0') > tonumber(now) then return {} end
-local claimed = redis.call('zrangebyscore', pending, '-inf', now, 'LIMIT', 0, limit)
-for _, member in ipairs(claimed) do
-  redis.call('zrem', pending, member)
-  redis.call('zadd', inflight, lease, member)
-end
-if #claimed > 0 then
-  redis.call('rpush', record, unpack(claimed))
-  redis.call('expire', record, tonumber(ARGV[4]))
-end
-return claimed
-"""
-
-# Only the holder of a lease releases it: a member re-claimed after its lease expired carries
-# another lease, which this caller must not remove.
-_RELEASE = """
-local inflight, lease, released = KEYS[1], tonumber(ARGV[1]), 0
-for i = 2, #ARGV do
-  local score = redis.call('zscore', inflight, ARGV[i])
-  if score and tonumber(score) == lease then
-    redis.call('zrem', inflight, ARGV[i])
-    released = released + 1
-  end
-end
-return released
-"""
-
-
-# Returns the people (ARGV) that have no queued, unstarted live sync message.
-_UNQUEUED = """
-local fresh = {}
-for i = 1, #KEYS do
-  if redis.call('exists', KEYS[i]) == 0 then table.insert(fresh, ARGV[i]) end
-end
-return fresh
-"""
-
-# KEYS: queued mark and started marker of each message, in pairs; ARGV: their item keys and the
-# mark's TTL (last). A message that has already started leaves its person unmarked.
-_MARK = """
-local ttl = tonumber(ARGV[#ARGV])
-local marked = 0
-for i = 1, #ARGV - 1 do
-  if redis.call('exists', KEYS[2 * i]) == 0 then
-    redis.call('set', KEYS[2 * i - 1], ARGV[i], 'EX', ttl)
-    marked = marked + 1
-  end
-end
-return marked
-"""
+# The scripts, each with its KEYS and ARGV described at its top.
+_CLAIM = lua_script(__name__, "queue_claim.lua")
+_RELEASE = lua_script(__name__, "queue_release.lua")
+_UNQUEUED = lua_script(__name__, "queue_unqueued.lua")
+_MARK = lua_script(__name__, "queue_mark.lua")
 
 
 @dataclass(frozen=True)

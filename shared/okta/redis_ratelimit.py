@@ -36,6 +36,7 @@ from redis.exceptions import RedisError
 
 from shared.constants import INFLIGHT_KEY, okta_wait_key, ratelimit_key
 from shared.errors import BrokerUnavailableError, BudgetDeferredError
+from shared.lua import lua_script
 from shared.okta import budget
 from shared.okta.budget import Decision, WaitReason
 from shared.okta.clock import OktaClock
@@ -61,121 +62,12 @@ IN_FLIGHT_HEADROOM: Final = 2  # ... and n x this places of max_in_flight
 RELEASE_FLUSH_S: Final = 0.5  # a finished request's place goes back at most about this late
 POOL_IDLE_S: Final = 0.5  # a leased place no request took goes back after this long
 
-# The shared part of both scripts: give places back, folding each answer's reading into its
-# bucket's window. KEYS[1] is the in-flight zset. ARGV[first] is the hashes' TTL, ARGV[first + 1]
-# the number of places; each place is 5 arguments (member, has reading 0/1, limit, remaining,
-# reset) and its bucket's hash is KEYS[first_key + i - 1]. A reading of a later window replaces
-# the window; of the same, lowers Remaining.
-_GIVE_BACK_LUA: Final = """
-local function fold(hash, limit, remaining, reset, reset_text, ttl)
-  if limit <= 0 then return end
-  local state = redis.call('HMGET', hash, 'remaining', 'reset')
-  local known_remaining = tonumber(state[1])
-  local known_reset = tonumber(state[2])
-  if known_reset == nil or known_remaining == nil or reset > known_reset then
-    redis.call('HSET', hash, 'limit', limit, 'remaining', remaining, 'reset', reset_text)
-    if known_reset ~= nil and reset > known_reset then
-      local period = reset - known_reset
-      local shortest = tonumber(redis.call('HGET', hash, 'period'))
-      if shortest == nil or period < shortest then
-        redis.call('HSET', hash, 'period', period)
-      end
-    end
-  elseif reset == known_reset then
-    redis.call('HSET', hash, 'limit', limit, 'remaining', math.min(known_remaining, remaining))
-  end
-  redis.call('EXPIRE', hash, ttl)
-end
-local function give_back(first, first_key)
-  local ttl = tonumber(ARGV[first])
-  local count = tonumber(ARGV[first + 1])
-  for i = 1, count do
-    local at = first + 2 + (i - 1) * 5
-    redis.call('ZREM', KEYS[1], ARGV[at])
-    if ARGV[at + 1] == '1' then
-      fold(KEYS[first_key + i - 1], tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3]),
-        tonumber(ARGV[at + 4]), ARGV[at + 4], ttl)
-    end
-  end
-end
-"""
-
-# KEYS: in-flight zset, bucket hash, then the given-back places' bucket hashes.
-# ARGV: now (Okta time), share, probe budget, max in flight, lease prefix, lease expiry, bucket,
-# concurrency pause, probe pause, places wanted, budget headroom, in-flight headroom, then the
-# places given back (from 13).
-# Returns {code, wait, granted}: code 1 admitted (granted places named prefix|1..granted);
-# 2 concurrency, 3 probe, 4 budget (wait as a string).
-ACQUIRE_LUA: Final = (
-    _GIVE_BACK_LUA
-    + """
-give_back(13, 3)
-local now = tonumber(ARGV[1])
-local share = tonumber(ARGV[2])
-local probe = tonumber(ARGV[3])
-local cap = tonumber(ARGV[4])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-local leases = redis.call('ZRANGE', KEYS[1], 0, -1)
-local free = cap - #leases
-if free <= 0 then
-  return {2, ARGV[8], 0}
-end
-local prefix = ARGV[7] .. '|'
-local mine = 0
-for _, member in ipairs(leases) do
-  if string.sub(member, 1, #prefix) == prefix then
-    mine = mine + 1
-  end
-end
-local state = redis.call('HMGET', KEYS[2], 'limit', 'remaining', 'reset')
-local limit = tonumber(state[1])
-local remaining = tonumber(state[2])
-local reset = tonumber(state[3])
-local grant = 1
-if limit == nil or reset == nil or now >= reset then
-  if mine >= probe then
-    return {3, ARGV[9], 0}
-  end
-else
-  local spare = remaining - mine - (limit - math.floor(limit * share + 1e-9))
-  if spare < 1 then
-    return {4, tostring(reset - now), 0}
-  end
-  grant = math.min(tonumber(ARGV[10]), math.floor(spare / tonumber(ARGV[11])),
-    math.floor(free / tonumber(ARGV[12])))
-  if grant < 1 then grant = 1 end
-end
-for i = 1, grant do
-  redis.call('ZADD', KEYS[1], ARGV[6], ARGV[5] .. '|' .. i)
-end
-return {1, '0', grant}
-"""
-)
-
-# KEYS: in-flight zset, then the given-back places' bucket hashes. ARGV: the places (see above).
-RELEASE_LUA: Final = _GIVE_BACK_LUA + "\ngive_back(1, 2)\nreturn 1\n"
-
-# KEYS: bucket hash. ARGV: now (Okta time), share. Hands out tickets for the windows after a spent
-# one, a budget's worth per window (the window's length is the shortest seen between resets), and
-# returns the seconds until the ticket's window opens.
-PARK_LUA: Final = """
-local state = redis.call('HMGET', KEYS[1], 'limit', 'reset', 'period', 'parked_for', 'parked')
-local limit = tonumber(state[1])
-local reset = tonumber(state[2])
-local now = tonumber(ARGV[1])
-if limit == nil or reset == nil or reset <= now then
-  return '0'
-end
-local budget = math.max(1, math.floor(limit * tonumber(ARGV[2]) + 1e-9))
-local count = 0
-if state[4] == state[2] then
-  count = tonumber(state[5]) or 0
-end
-count = count + 1
-redis.call('HSET', KEYS[1], 'parked_for', state[2], 'parked', count)
-local period = tonumber(state[3]) or math.max(reset - now, 1)
-return tostring(reset - now + math.floor((count - 1) / budget) * period)
-"""
+# The scripts, each with its KEYS and ARGV described at its top. Acquire and release share the
+# give-back part (places returned, each answer's reading folded into its bucket's window).
+_GIVE_BACK_LUA: Final = lua_script(__name__, "ratelimit_give_back.lua")
+ACQUIRE_LUA: Final = _GIVE_BACK_LUA + lua_script(__name__, "ratelimit_acquire.lua")
+RELEASE_LUA: Final = _GIVE_BACK_LUA + lua_script(__name__, "ratelimit_release.lua")
+PARK_LUA: Final = lua_script(__name__, "ratelimit_park.lua")
 
 _REASONS: Final[dict[int, WaitReason]] = {2: "concurrency", 3: "probe", 4: "budget"}
 
