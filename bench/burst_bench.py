@@ -3,6 +3,7 @@ receiver, flusher, workers and fake Okta at Okta's default limits, all on this m
 
     python bench/burst_bench.py                    # 2,000 people changed within 10 s, 60 s windows
     python bench/burst_bench.py --short-window     # the same with 10 s windows (limits scaled)
+    python bench/burst_bench.py --into-window 48   # the storm begins 48 s into an Okta window
     python bench/burst_bench.py --people 50 --quiet-people 20 --quiet-seconds 4    # smoke
 
 The storm: each of --people people gets 1 to 5 title edits (seeded), each at a random moment of
@@ -119,6 +120,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     load_before = os.getloadavg()
     storm_args = live_args(args, args.people, 1.0, args.seconds)
     storm_args.schedule = storm_schedule(args.seconds, args.seed, args.most_events)
+    storm_args.into_window = args.into_window
     args.okta_limits = storm_args.okta_limits
     storm = live_bench.run(storm_args)
     found = storm_figures(args, storm)
@@ -151,6 +153,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help=f"{SHORT_WINDOW_S:.0f} s windows, limits scaled to the same rate per minute",
     )
+    parser.add_argument(
+        "--into-window",
+        type=float,
+        default=None,
+        metavar="S",
+        help="begin the storm S seconds into an Okta window (default: whenever set-up ends)",
+    )
     parser.add_argument("--quiet-people", type=int, default=200)
     parser.add_argument("--quiet-rate", type=float, default=5.0, help="events per second")
     parser.add_argument("--quiet-seconds", type=float, default=20.0)
@@ -162,6 +171,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.short_window:
         args.okta_window = SHORT_WINDOW_S
+    if args.into_window is not None and not 0 <= args.into_window < args.okta_window:
+        parser.error(
+            f"--into-window must be at least 0 and below the window ({args.okta_window} s)"
+        )
     return args
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import signal
@@ -204,6 +205,19 @@ def start_world(args: argparse.Namespace, workdir: Path) -> World:
     return World(sim, recorder, titles, people, person_of, receiver, base_url, fleet, generator)
 
 
+def storm_start(args: argparse.Namespace) -> float | None:
+    """When to send the first event: ``into_window`` seconds into an Okta window (the fake
+    Okta's windows start at whole multiples of their length) at least 1 s from now; None: at
+    once."""
+    into = getattr(args, "into_window", None)
+    if into is None:
+        return None
+    width = args.okta_window
+    soon = time.time() + 1.0
+    start = math.floor(soon / width) * width + into
+    return start if start >= soon else start + width
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Run the whole benchmark and return its figures."""
     started = time.monotonic()
@@ -228,7 +242,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if args.pid_file:
             Path(args.pid_file).write_text(str(world.receiver.pid))
         extra["setup_s"] = round(time.monotonic() - started, 2)
-        generated = world.generator.run()
+        generated = world.generator.run(start_at=storm_start(args))
         load_done = time.monotonic()
         extra["cpu_s_during_load"] = vars(
             measure_usage(client, world.receiver.pid, world.fleet, usage_before)

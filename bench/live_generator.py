@@ -199,12 +199,15 @@ class Generator:
         self.process.stdin.write(json.dumps(plan) + "\n")
         self.process.stdin.flush()
 
-    def run(self) -> dict[str, Any]:
-        """Wait until the events are built, send them, and return the result."""
+    def run(self, start_at: float | None = None) -> dict[str, Any]:
+        """Wait until the events are built (and until the epoch time ``start_at``), send them,
+        and return the result."""
         assert self.process.stdout is not None
         if self.process.stdout.readline().strip() != "ready":
             self.process.wait()
             raise RuntimeError(f"the load generator failed:\n{self._stderr()}")
+        if start_at is not None:
+            time.sleep(max(0.0, start_at - time.time()))
         out, err = self.process.communicate("go\n")
         if self.process.returncode != 0:
             raise RuntimeError(f"the load generator failed:\n{err[-3000:]}")

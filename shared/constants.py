@@ -75,6 +75,8 @@ DLQ_MESSAGES: Final = f"{PREFIX}:dlq:messages"  # hash: dead-letter id to JSON r
 WEBHOOK_SEEN_PREFIX: Final = f"{PREFIX}:webhook:seen"  # + event id; set NX with a TTL
 LIVE_PENDING: Final = f"{PREFIX}:live:pending"  # sorted set: person id scored by due time
 LIVE_HOLD: Final = f"{PREFIX}:live:hold"  # string: in a storm, no live sync is claimed before it
+LIVE_HOLD_LIFT: Final = f"{PREFIX}:live:hold:lift"  # hash: syncs claimed despite the hold, and
+# the budget of the Okta window they spend (producers.live.hold)
 LIVE_FIRST: Final = f"{PREFIX}:live:first"  # sorted set: a pending person's first event time
 LIVE_INFLIGHT: Final = f"{PREFIX}:live:inflight"  # sorted set: claimed person id by lease expiry
 LIVE_OPEN_RUNS: Final = f"{PREFIX}:live:open"  # sorted set: open live run id by period end

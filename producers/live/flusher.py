@@ -32,6 +32,7 @@ import structlog
 
 from config.settings import SettingsConfig
 from producers.live.fields import FieldGate
+from producers.live.hold import Lift, storm_lift
 from producers.live.queue import PERSON, Claim, LiveQueue, Target, parse_member
 from producers.live.runs import LiveRuns
 from shared import constants
@@ -76,6 +77,7 @@ class FlushReport:
     """What one tick did."""
 
     claimed: int = 0
+    lift: Lift | None = None  # a storm's hold lifted for an Okta window about to lapse
     enqueued: int = 0
     already_queued: int = 0  # people skipped: their previous message had not started yet
     dead_lettered: int = 0  # people not synced: the run's configuration reads unknown fields
@@ -130,8 +132,10 @@ class LiveFlusher:
         clock: Clock = time.time,
         settings: SettingsSource | None = None,
         fields: FieldGate | None = None,
+        share: float = 1.0,
     ) -> None:
         self.options = options or LiveOptions()
+        self.share = share  # okta.rate_limit_share: what of a window's budget is hopsync's
         self.settings = settings
         self.fields = fields
         self.dead_letters = DeadLetterStore(client)
@@ -162,10 +166,18 @@ class LiveFlusher:
         if self.settings is not None:
             settings = await asyncio.to_thread(self.settings)
             self.follow_period(settings.live_summary_minutes * 60.0)
+        lift = await asyncio.to_thread(self._lift)
         claim = await asyncio.to_thread(
-            self.queue.claim, self.clock(), self.options.lease_s, self.options.batch
+            self.queue.claim, self.clock(), self.options.lease_s, self.options.batch, lift
         )
-        report = FlushReport(claimed=len(claim.members))
+        report = FlushReport(claimed=len(claim.members), lift=lift)
+        if lift is not None and claim.members:
+            log.info(
+                "storm hold lifted: an Okta window ends with budget left",
+                window_end=lift.window_end,
+                budget=lift.budget,
+                claimed=len(claim.members),
+            )
         if claim.members:
             batch = await self._sort(claim.members)
             await self._flush(claim, batch, report)
@@ -173,6 +185,11 @@ class LiveFlusher:
             report.already_queued = len(batch.people) - report.enqueued - report.dead_lettered
         report.sealed = await asyncio.to_thread(self.live_runs.seal_ended, self.clock())
         return report
+
+    def _lift(self) -> Lift | None:
+        """Whether a storm's hold is lifted now (producers.live.hold): one read a tick."""
+        hold_until, windows = self.queue.storm_state()
+        return storm_lift(hold_until, windows, self.clock(), self.share)
 
     def follow_period(self, period_s: float) -> None:
         """Cut live runs ``period_s`` long from now on (a new configuration version said so).

@@ -29,6 +29,7 @@ from typing import Final, Literal
 
 import redis
 
+from producers.live.hold import SYNC_BUCKETS, BucketWindow, Lift
 from shared import constants
 from shared.lua import lua_script
 
@@ -86,17 +87,40 @@ class LiveQueue:
         self._unqueued = client.register_script(_UNQUEUED)
         self._mark = client.register_script(_MARK)
 
-    def claim(self, now: float, lease_s: float, limit: int) -> Claim:
+    def claim(self, now: float, lease_s: float, limit: int, lift: Lift | None = None) -> Claim:
         """Move up to ``limit`` members due by ``now`` to in-flight for ``lease_s`` seconds;
-        none while a receiver holds the flusher (a storm)."""
+        none while a receiver holds the flusher (a storm), unless ``lift`` lifts the hold: then
+        no more, over every claim under the lift of its window, than its budget."""
         lease_until = now + lease_s
         token = secrets.token_hex(8)
         record = f"{constants.LIVE_INFLIGHT}:claim:{token}"
-        keys = [constants.LIVE_PENDING, constants.LIVE_INFLIGHT, record, constants.LIVE_HOLD]
+        keys = [
+            constants.LIVE_PENDING,
+            constants.LIVE_INFLIGHT,
+            record,
+            constants.LIVE_HOLD,
+            constants.LIVE_HOLD_LIFT,
+        ]
         args: list[str | int] = [repr(now), repr(lease_until), limit, max(1, math.ceil(lease_s))]
+        if lift is None:
+            args += ["", 0, 1]
+        else:  # the count outlives its window a little (the window's end names it)
+            ttl = math.ceil(max(0.0, lift.window_end - now)) + 1
+            args += [repr(lift.window_end), lift.budget, ttl]
         raw = self._claim(keys=keys, args=args)
         members = [_text(member) for member in raw]
         return Claim(members=members, lease_until=lease_until, token=token)
+
+    def storm_state(self) -> tuple[float | None, list[BucketWindow]]:
+        """The storm's hold (None: none) and the rate limiter's windows of the buckets a live
+        sync spends (producers.live.hold), in one round trip."""
+        pipe = self.client.pipeline(transaction=False)
+        pipe.get(constants.LIVE_HOLD)
+        for bucket in SYNC_BUCKETS:
+            pipe.hmget(constants.ratelimit_key(bucket), "limit", "remaining", "reset", "period")
+        hold, *windows = pipe.execute()
+        until = None if hold is None else float(_text(hold))
+        return until, [BucketWindow.parse(fields) for fields in windows]
 
     def release(self, claim: Claim, members: Sequence[str]) -> int:
         """Remove handled members of a claim from in-flight; returns how many were removed."""

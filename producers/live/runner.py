@@ -71,6 +71,7 @@ async def open_flusher(
             clock=clock,
             settings=_following(loaded, client) if options is None else None,
             fields=_field_gate(loaded, client, charthop) if charthop else None,
+            share=loaded.config.okta.rate_limit_share,
         )
         yield flusher
     finally:

@@ -14,12 +14,14 @@ from redis.retry import Retry
 from structlog.testing import capture_logs
 
 from producers.live.flusher import JobResolver, LiveFlusher, LiveOptions, charthop_job_resolver
+from producers.live.hold import SYNC_BUCKETS
 from producers.live.queue import LiveQueue
 from shared import constants
 from shared.charthop import ChartHopClient, ChartHopSettings
 from shared.errors import ChartHopError
 from shared.infra.broker import build_broker
 from shared.infra.runs import RunStore
+from shared.okta.buckets import USER_GET, USER_UPDATE
 from sim.charthop import DEFAULT_TOKEN, FakeChartHop, create_app
 from sim.server import BackgroundServer
 from tests.producers.live.support import FakeClock, inflight, pending, sync_bodies
@@ -100,6 +102,49 @@ def test_while_a_receiver_holds_the_flusher_nothing_is_claimed_and_expired_lease
     clock.advance(2)  # the hold's time has passed (its key may outlive it)
     report = asyncio.run(make_flusher(client, clock).tick())
     assert sorted(body.item.person_id or "" for body in sync_bodies(client)) == ["p1", "p2"]
+
+
+def okta_window(client: redis.Redis, bucket: str, ends_at: float, remaining: int) -> None:
+    """The rate limiter's record of a bucket's window (shared.okta.redis_ratelimit)."""
+    fields = {"limit": 600, "remaining": remaining, "reset": int(ends_at)}
+    client.hset(constants.ratelimit_key(bucket), mapping=fields)
+
+
+def test_a_storm_hold_is_lifted_for_the_budget_of_an_okta_window_about_to_lapse(
+    client: redis.Redis,
+) -> None:
+    clock = FakeClock(now=1_800_000_052.0)  # 8 s before a minute's window ends
+    add_pending(client, **{f"person_p{n}": clock.now - 1 for n in range(5)})
+    add_pending(client, person_later=clock.now + 3)  # not due yet: the storm's window still runs
+    client.set(constants.LIVE_HOLD, repr(clock.now + 20))  # the storm holds past the window
+    for bucket in SYNC_BUCKETS:
+        okta_window(client, bucket, 1_800_000_060.0, remaining=3 if bucket == USER_UPDATE else 9)
+    flusher, other = make_flusher(client, clock), make_flusher(client, clock)
+    report = asyncio.run(flusher.tick())
+    assert report.lift is not None and report.lift.budget == 3
+    assert report.claimed == 3 and len(sync_bodies(client)) == 3
+    # however many ticks and flushers, the window's budget is claimed once
+    assert asyncio.run(other.tick()).claimed == 0
+    assert asyncio.run(flusher.tick()).claimed == 0
+    clock.advance(10)  # the next window is a whole minute away: the hold stands again
+    report = asyncio.run(flusher.tick())
+    assert report.lift is None and report.claimed == 0
+    assert len(sync_bodies(client)) == 3 and "person:later" in pending(client)
+
+
+def test_a_storm_hold_stands_while_the_okta_window_ends_later_or_has_nothing_left(
+    client: redis.Redis,
+) -> None:
+    clock = FakeClock(now=1_800_000_052.0)
+    add_pending(client, person_p1=clock.now - 1)
+    client.set(constants.LIVE_HOLD, repr(clock.now + 20))
+    for bucket in SYNC_BUCKETS:
+        okta_window(client, bucket, 1_800_000_060.0 + 60, remaining=600)  # ends in 68 s
+    assert asyncio.run(make_flusher(client, clock).tick()).claimed == 0
+    for bucket in SYNC_BUCKETS:
+        okta_window(client, bucket, 1_800_000_060.0, remaining=0 if bucket == USER_GET else 600)
+    assert asyncio.run(make_flusher(client, clock).tick()).claimed == 0
+    assert sync_bodies(client) == [] and pending(client) == {"person:p1": clock.now - 1}
 
 
 def test_two_flushers_never_claim_the_same_entry(client: redis.Redis) -> None:

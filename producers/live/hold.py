@@ -1,0 +1,107 @@
+"""When the flusher lifts a storm's hold: an Okta window about to lapse with budget unspent.
+
+A storm holds the flusher (producers.webhook.burst) so that each person is synced once, after
+their last event. Okta's budget is per window, though: a storm that begins late in a window
+would hold the flusher past the window's end, and that window's budget, which a resync would
+have spent, is lost for good (measured: a storm 48 s into a 60 s window took one window more
+than the floor, wall/floor 1.46). So in the last LIFT_LEAD_S of a window that still has budget,
+the hold is lifted for as many syncs as that budget covers: the people due by then (their
+events have been quiet for the storm's coalescing window) are synced within the window, the
+others wait for the hold as before. Pure: the flusher reads the rate limiter's windows (kept in
+Redis by shared.okta.redis_ratelimit) and the hold in one round trip a tick.
+
+A live sync spends one call of each SYNC_BUCKETS bucket (user read, groups read, write), so the
+budget it may use is the smallest any of them has left. A bucket whose last known window has
+ended is taken to be in a fresh window (nobody's answer has said otherwise): its end is
+projected by the window's length (the shortest seen between resets, else Okta's minute). A
+bucket never seen says nothing; with none known the hold stands, as before.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from shared.okta.buckets import USER_GET, USER_GROUPS, USER_UPDATE
+
+# Why 10 s: the workers must spend the budget before the window ends, and only people whose
+# events have been quiet for the storm's coalescing window (5 s) are due; a sync is three Okta
+# calls (100-300 ms each at Okta's latencies), so 16 threads spend a 600-call window in ~10 s.
+LIFT_LEAD_S: Final = 10.0
+OKTA_WINDOW_S: Final = 60.0  # Okta's documented window, for a bucket seen in one window only
+SYNC_BUCKETS: Final = (USER_GET, USER_GROUPS, USER_UPDATE)
+
+
+@dataclass(frozen=True)
+class BucketWindow:
+    """A bucket's last known Okta window, as the rate limiter keeps it (None: not known)."""
+
+    limit: int | None = None
+    remaining: int | None = None
+    reset: float | None = None  # epoch seconds (Okta's clock) when that window ends
+    period: float | None = None  # the shortest time seen between two resets
+
+    @classmethod
+    def parse(cls, fields: Sequence[bytes | str | None]) -> BucketWindow:
+        """From the hash's limit, remaining, reset and period fields (HMGET order)."""
+        limit, remaining, reset, period = (_number(field) for field in fields)
+        return cls(
+            limit=None if limit is None else int(limit),
+            remaining=None if remaining is None else int(remaining),
+            reset=reset,
+            period=period if period is not None and period > 0 else None,
+        )
+
+    def now_open(self, now: float, share: float) -> tuple[float, int] | None:
+        """The window open at ``now``: (its end, the calls hopsync's share of it has left)."""
+        if self.limit is None or self.limit <= 0 or self.reset is None:
+            return None
+        ours = math.floor(self.limit * share + 1e-9)  # the limiter's rule (ratelimit_acquire)
+        if self.reset > now:
+            remaining = self.limit if self.remaining is None else self.remaining
+            return self.reset, max(0, remaining - (self.limit - ours))
+        period = self.period or OKTA_WINDOW_S
+        ends = self.reset + math.ceil((now - self.reset) / period) * period
+        if ends <= now:
+            ends += period
+        return ends, ours
+
+
+@dataclass(frozen=True)
+class Lift:
+    """The hold lifted for ``budget`` syncs, in the window that ends at ``window_end``."""
+
+    window_end: float
+    budget: int
+
+
+def storm_lift(
+    hold_until: float | None,
+    windows: Sequence[BucketWindow],
+    now: float,
+    share: float,
+    lead_s: float = LIFT_LEAD_S,
+) -> Lift | None:
+    """Whether syncs may start despite a storm's hold at ``now``, and how many (None: held, or
+    no hold to lift)."""
+    if hold_until is None or hold_until <= now:
+        return None
+    known = [found for window in windows if (found := window.now_open(now, share)) is not None]
+    if not known:
+        return None
+    ends = min(end for end, _ in known)
+    if ends - now > lead_s:
+        return None
+    budget = min(left for _, left in known)
+    return Lift(window_end=ends, budget=budget) if budget > 0 else None
+
+
+def _number(value: bytes | str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
