@@ -26,10 +26,12 @@ from typing import Final
 
 from shared.okta.buckets import USER_GET, USER_GROUPS, USER_UPDATE
 
-# Why 10 s: the workers must spend the budget before the window ends, and only people whose
-# events have been quiet for the storm's coalescing window (5 s) are due; a sync is three Okta
-# calls (100-300 ms each at Okta's latencies), so 16 threads spend a 600-call window in ~10 s.
-LIFT_LEAD_S: Final = 10.0
+# Why 3 s: a person synced while the storm still runs may be edited again and synced twice. With
+# a 10 s lead, a storm 48 s into a 60 s window ended at the floor (wall/floor 1.017) but cost 1.131
+# syncs per person (254 second syncs, all writing a newer title; bench/RESULTS.md); the last
+# seconds of a window mostly claim people whose edits are over, and the workers spend hundreds
+# of syncs a second once they are claimed.
+LIFT_LEAD_S: Final = 3.0
 OKTA_WINDOW_S: Final = 60.0  # Okta's documented window, for a bucket seen in one window only
 SYNC_BUCKETS: Final = (USER_GET, USER_GROUPS, USER_UPDATE)
 

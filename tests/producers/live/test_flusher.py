@@ -113,7 +113,7 @@ def okta_window(client: redis.Redis, bucket: str, ends_at: float, remaining: int
 def test_a_storm_hold_is_lifted_for_the_budget_of_an_okta_window_about_to_lapse(
     client: redis.Redis,
 ) -> None:
-    clock = FakeClock(now=1_800_000_052.0)  # 8 s before a minute's window ends
+    clock = FakeClock(now=1_800_000_058.0)  # 2 s before a minute's window ends
     add_pending(client, **{f"person_p{n}": clock.now - 1 for n in range(5)})
     add_pending(client, person_later=clock.now + 3)  # not due yet: the storm's window still runs
     client.set(constants.LIVE_HOLD, repr(clock.now + 20))  # the storm holds past the window
@@ -135,11 +135,11 @@ def test_a_storm_hold_is_lifted_for_the_budget_of_an_okta_window_about_to_lapse(
 def test_a_storm_hold_stands_while_the_okta_window_ends_later_or_has_nothing_left(
     client: redis.Redis,
 ) -> None:
-    clock = FakeClock(now=1_800_000_052.0)
+    clock = FakeClock(now=1_800_000_058.0)
     add_pending(client, person_p1=clock.now - 1)
     client.set(constants.LIVE_HOLD, repr(clock.now + 20))
     for bucket in SYNC_BUCKETS:
-        okta_window(client, bucket, 1_800_000_060.0 + 60, remaining=600)  # ends in 68 s
+        okta_window(client, bucket, 1_800_000_060.0 + 60, remaining=600)  # ends in 62 s
     assert asyncio.run(make_flusher(client, clock).tick()).claimed == 0
     for bucket in SYNC_BUCKETS:
         okta_window(client, bucket, 1_800_000_060.0, remaining=0 if bucket == USER_GET else 600)

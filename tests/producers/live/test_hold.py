@@ -17,8 +17,8 @@ def window(
 
 
 def test_a_window_ending_within_the_lead_with_budget_left_lifts_the_hold_for_that_budget() -> None:
-    windows = [window(4, 900, limit=1000), window(4, 450), window(4, 300)]
-    assert storm_lift(HOLD, windows, NOW, share=1.0) == Lift(window_end=NOW + 4, budget=300)
+    windows = [window(2, 900, limit=1000), window(2, 450), window(2, 300)]
+    assert storm_lift(HOLD, windows, NOW, share=1.0) == Lift(window_end=NOW + 2, budget=300)
 
 
 def test_a_window_ending_after_the_lead_keeps_the_hold() -> None:
@@ -27,18 +27,18 @@ def test_a_window_ending_after_the_lead_keeps_the_hold() -> None:
 
 
 def test_a_spent_bucket_keeps_the_hold_since_every_sync_needs_it() -> None:
-    assert storm_lift(HOLD, [window(4, 500), window(4, 0)], NOW, share=1.0) is None
+    assert storm_lift(HOLD, [window(2, 500), window(2, 0)], NOW, share=1.0) is None
 
 
 def test_only_hopsyncs_share_of_the_budget_counts() -> None:
     # share 0.5 of 600: 300 are others'; 320 left means 20 for hopsync, 250 left means none
-    assert storm_lift(HOLD, [window(4, 320)], NOW, share=0.5) == Lift(NOW + 4, 20)
-    assert storm_lift(HOLD, [window(4, 250)], NOW, share=0.5) is None
+    assert storm_lift(HOLD, [window(2, 320)], NOW, share=0.5) == Lift(NOW + 2, 20)
+    assert storm_lift(HOLD, [window(2, 250)], NOW, share=0.5) is None
 
 
 def test_without_a_hold_or_after_it_there_is_nothing_to_lift() -> None:
-    assert storm_lift(None, [window(4, 600)], NOW, share=1.0) is None
-    assert storm_lift(NOW, [window(4, 600)], NOW, share=1.0) is None
+    assert storm_lift(None, [window(2, 600)], NOW, share=1.0) is None
+    assert storm_lift(NOW, [window(2, 600)], NOW, share=1.0) is None
 
 
 def test_with_no_window_known_the_hold_stands() -> None:
@@ -48,10 +48,10 @@ def test_with_no_window_known_the_hold_stands() -> None:
 @pytest.mark.parametrize(
     ("ended_ago", "period", "ends_in"),
     [
-        (56.0, None, 4.0),  # seen once: Okta's minute
-        (116.0, None, 4.0),  # two minutes on
-        (26.0, 30.0, 4.0),  # the shortest time seen between resets
-        (0.0, 10.0, 10.0),  # ended just now: the next window is a whole one
+        (58.0, None, 2.0),  # seen once: Okta's minute
+        (118.0, None, 2.0),  # two minutes on
+        (28.0, 30.0, 2.0),  # the shortest time seen between resets
+        (0.0, 3.0, 3.0),  # ended just now: the next window is a whole one
     ],
 )
 def test_a_window_that_ended_is_projected_by_its_period_with_a_fresh_budget(
@@ -62,8 +62,8 @@ def test_a_window_that_ended_is_projected_by_its_period_with_a_fresh_budget(
 
 
 def test_the_earliest_window_to_lapse_decides_and_the_smallest_budget_bounds() -> None:
-    windows = [window(3, 100), window(-57, 0, limit=1000)]  # the second's next ends in 3 s too
-    assert storm_lift(HOLD, windows, NOW, share=1.0) == Lift(NOW + 3, 100)
+    windows = [window(1, 100), window(-59, 0, limit=1000)]  # the second's next ends in 1 s too
+    assert storm_lift(HOLD, windows, NOW, share=1.0) == Lift(NOW + 1, 100)
 
 
 def test_the_rate_limiters_hash_fields_are_read_as_it_writes_them() -> None:
