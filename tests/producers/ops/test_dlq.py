@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import dramatiq
 import pytest
 import redis
 
-from harness.world import Simulation, start_simulation
+from harness.world import Simulation
 from shared import constants
 from shared.core.messages import aggregate_message, sync_message
 from shared.core.models import SyncItem, SyncMessage
@@ -21,13 +19,6 @@ from tests.producers.ops.support import invoke, ok
 
 NOW = datetime.now(UTC)
 LONG_ERROR = "OktaServerError: Okta POST /api/v1/users answered 500 E0000009: " + "x" * 300
-
-
-@pytest.fixture
-def sim(tmp_path: Path, redis_url: str) -> Iterator[Simulation]:
-    simulation = start_simulation(tmp_path, redis_url, people=5, existing=0.0)
-    yield simulation
-    simulation.close()
 
 
 @pytest.fixture

@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
-import redis
 from rich.console import Console
 
-from harness.world import Simulation, start_simulation
+from harness.world import Simulation
 from producers.ops.runs import RunRow, history_table, wide_history_table
 from shared.core.models import PersonOutcome, RunSummary
 from shared.core.summary import build_summary
 from shared.infra.runs import RunStore
 from tests.producers.ops.support import expect, invoke, ok
-
-
-@pytest.fixture
-def sim(tmp_path: Path, redis_url: str) -> Iterator[Simulation]:
-    simulation = start_simulation(tmp_path, redis_url, people=5, existing=0.0)
-    yield simulation
-    simulation.close()
-
-
-@pytest.fixture
-def store(sim: Simulation) -> RunStore:
-    return RunStore(redis.Redis.from_url(sim.redis_url))
 
 
 def outcome(key: str, status: str) -> PersonOutcome:

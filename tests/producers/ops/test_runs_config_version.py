@@ -3,30 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
-import redis
-
-from harness.world import Simulation, start_simulation
+from harness.world import Simulation
 from shared.core.models import PersonOutcome
 from shared.core.summary import build_summary
 from shared.infra.runs import RunStore
 from tests.producers.ops.support import ok
-
-
-@pytest.fixture
-def sim(tmp_path: Path, redis_url: str) -> Iterator[Simulation]:
-    simulation = start_simulation(tmp_path, redis_url, people=5, existing=0.0)
-    yield simulation
-    simulation.close()
-
-
-@pytest.fixture
-def store(sim: Simulation) -> RunStore:
-    return RunStore(redis.Redis.from_url(sim.redis_url))
 
 
 def test_a_finished_run_shows_its_version(sim: Simulation, store: RunStore) -> None:
