@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Final
 
-__all__ = ["Person", "flatten", "get_path", "merge", "nest"]
+__all__ = ["Person", "flatten", "get_path", "merge", "nest", "nested"]
 
 Person = dict[str, Any]
 """One person record, nested: ``{"name": {"first": "Ada"}, "contact": {"workEmail": ...}}``."""
@@ -39,6 +39,32 @@ def nest(row: Mapping[str, Any]) -> dict[str, Any]:
         *parents, leaf = key.split(".")
         _put(_descend(out, parents), leaf, _nest_value(value))
     return out
+
+
+def nested(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` itself when nested at every depth (ChartHop's JSON), else ``nest(row)``.
+
+    For rows the caller owns (just parsed): checking is several times cheaper than copying, and
+    a resync reads every person of the org this way.
+    """
+    return row if _is_nested(row) else nest(row)
+
+
+def _is_nested(record: dict[str, Any]) -> bool:
+    # A plain loop, not all(): this runs over every field of every person in a resync.
+    for key, value in record.items():  # noqa: SIM110
+        if "." in key or not _is_nested_value(value):
+            return False
+    return True
+
+
+def _is_nested_value(value: Any) -> bool:
+    kind = type(value)
+    if kind is dict:
+        return _is_nested(value)
+    if kind is list:
+        return all(_is_nested_value(item) for item in value)
+    return not isinstance(value, Mapping)  # another Mapping type is copied into a dict by nest
 
 
 def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

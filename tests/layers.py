@@ -32,6 +32,7 @@ LAYERS: tuple[Layer, ...] = (
                 "shared.errors",
                 "shared.constants",
                 "shared.records",
+                "shared.json_codec",
                 "shared.gc_pause",
                 "shared.lua",
                 "shared.carrot",

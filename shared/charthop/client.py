@@ -14,12 +14,13 @@ import aiohttp
 import structlog
 from pydantic import ValidationError
 
+from shared import json_codec
 from shared.charthop.counters import NO_ANSWER, ChartHopCounters
 from shared.charthop.models import FieldPage, PersonCount, PersonPage
 from shared.charthop.retry import BUILDING, TOO_MANY, backoff_delay, is_retryable, parse_retry_after
 from shared.charthop.settings import ChartHopSettings
 from shared.errors import ApiError, ChartHopError, TransportError
-from shared.records import nest
+from shared.records import nest, nested
 
 log = structlog.get_logger(__name__)
 
@@ -101,7 +102,7 @@ class ChartHopClient:
                 size = min(size, remaining)
             params = _list_params(q, fields, include_all=include_all, limit=size, cursor=cursor)
             page = self._page(await self._request("list", path, params), path)
-            rows = [nest(row) for row in page.data[:remaining]]
+            rows = [nested(row) for row in page.data[:remaining]]  # parsed here: ours
             self.counters.pages += 1
             self.counters.people += len(rows)
             if remaining is not None:
@@ -213,7 +214,8 @@ class ChartHopClient:
 
     async def _json(self, response: aiohttp.ClientResponse, path: str) -> Any:
         try:
-            return await response.json(content_type=None)
+            body = await response.read()
+            return json_codec.loads(body) if body.strip() else None
         except ValueError:
             raise ChartHopError(
                 f"ChartHop GET {path} answered 200 with a body that is not JSON; check base_url"

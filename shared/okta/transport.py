@@ -17,6 +17,7 @@ import aiohttp
 import structlog
 import yarl
 
+from shared import json_codec
 from shared.errors import ApiError, HopsyncError, OktaError, TransportError
 from shared.okta.buckets import bucket_for
 from shared.okta.clock import OktaClock
@@ -45,7 +46,7 @@ class Answer:
 
     def json(self) -> Any:
         """The body parsed as JSON (None when empty)."""
-        return json.loads(self.body) if self.body else None
+        return json_codec.loads(self.body) if self.body else None
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 from aiohttp import web
 
+from shared import json_codec
 from sim.charthop.fields import org_fields
 from sim.charthop.query import decode_cursor, encode_cursor, parse_fields, project
 from sim.charthop.state import FakeChartHop
@@ -140,7 +140,7 @@ def _include_all(request: web.Request) -> bool:
 
 def _json(body: Any, status: int = 200) -> web.Response:
     # Serialised at once, under the caller's lock, so later changes cannot tear the answer.
-    return web.Response(text=json.dumps(body), status=status, content_type="application/json")
+    return web.Response(body=json_codec.dumps(body), status=status, content_type="application/json")
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> web.Response:

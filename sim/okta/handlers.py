@@ -11,6 +11,7 @@ from typing import Any, Final
 
 from aiohttp import web
 
+from shared import json_codec
 from shared.errors import OktaError
 from sim.okta.directory import GroupRecord, UserRecord, not_found
 from sim.okta.paging import page_limit, paginate
@@ -37,7 +38,7 @@ Q_DEFAULT_LIMIT: Final = 10
 def answer(data: Any, status: int = 200, links: list[str] | None = None) -> web.Response:
     """A JSON answer, with Link headers when paged."""
     response = web.Response(
-        status=status, body=json.dumps(data).encode(), content_type="application/json"
+        status=status, body=json_codec.dumps(data), content_type="application/json"
     )
     for link in links or []:
         response.headers.add("Link", link)

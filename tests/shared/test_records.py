@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shared.records import flatten, get_path, merge, nest
+from shared.records import flatten, get_path, merge, nest, nested
 
 NESTED: dict[str, Any] = {
     "id": "p1",
@@ -141,3 +141,25 @@ def _without_empty_objects(record: dict[str, Any]) -> dict[str, Any]:
                 continue
         out[key] = value
     return out
+
+
+def test_nested_gives_back_an_already_nested_row_itself_without_copying() -> None:
+    row = {"id": "p1", "name": {"first": "Ada"}, "grants": [{"shares": 10}], "tags": ["a.b"]}
+    assert nested(row) is row
+
+
+def test_nested_nests_a_dotted_key_at_any_depth() -> None:
+    for row in (
+        {"name.first": "Ada"},
+        {"manager": {"contact.workEmail": "boss@acme.example"}},
+        {"grants": [{"vest.date": "2026-01-01"}]},
+    ):
+        assert nested(row) == nest(row)
+        assert nested(row) is not row
+
+
+@_quick
+@given(_records)
+def test_nested_reads_every_record_as_nest_does(record: dict[str, Any]) -> None:
+    assert nested(record) == nest(record)
+    assert nested(flatten(record)) == nest(flatten(record))
