@@ -21,6 +21,12 @@ from shared.okta.headers import RateLimitReading
 PROBE_BUDGET: Final = 3  # requests admitted in a window before its first headers arrive
 PROBE_PAUSE_S: Final = 0.05  # wait for a probe's headers
 CONCURRENCY_PAUSE_S: Final = 0.02  # wait for a lease on an in-flight request
+# A window whose last places are held by requests in flight (or finished ones whose places are not
+# back yet, or places leased and not used) is asked again this soon, not at its reset: a place
+# that comes back unused would otherwise sit out the rest of the window, and at the end of a run
+# the last few writes would wait a whole window more. Shorter than ratelimit.PARK_MIN_WAIT_S, so
+# a waiting request sleeps through it rather than parking its message.
+HELD_RECHECK_S: Final = 0.2
 _SHARE_EPSILON: Final = 1e-9  # so that 0.29 x 100 counts as 29, not 28.999...
 
 WaitReason = Literal["concurrency", "probe", "budget"]
@@ -99,8 +105,12 @@ def decide(
         if bucket_in_flight >= policy.probe_budget:
             return Decision(PROBE_PAUSE_S, "probe")
         return ADMIT
-    if live.remaining - bucket_in_flight - 1 < reserve(live.limit, policy.share):
-        return Decision(max(0.0, live.reset - now), "budget")
+    reserved = reserve(live.limit, policy.share)
+    if live.remaining - bucket_in_flight - 1 < reserved:
+        until_reset = max(0.0, live.reset - now)
+        if bucket_in_flight and live.remaining - 1 >= reserved:
+            return Decision(min(HELD_RECHECK_S, until_reset), "budget")  # held, maybe not spent
+        return Decision(until_reset, "budget")
     return ADMIT
 
 

@@ -1,11 +1,12 @@
 -- KEYS: in-flight zset, bucket hash, then the given-back places' bucket hashes.
 -- ARGV: now (Okta time), share, probe budget, max in flight, lease prefix, lease expiry, bucket,
--- concurrency pause, probe pause, places wanted, budget headroom, in-flight headroom, then the
--- places given back (from 13).
+-- concurrency pause, probe pause, places wanted, budget headroom, in-flight headroom, the wait
+-- when only places still leased hold the budget (budget.HELD_RECHECK_S), then the places given
+-- back (from 14).
 -- Returns {code, wait, granted}: code 1 admitted (granted places named prefix|1..granted);
 -- 2 concurrency, 3 probe, 4 budget (wait as a string).
 -- (runs after ratelimit_give_back.lua, which defines give_back)
-give_back(13, 3)
+give_back(14, 3)
 local now = tonumber(ARGV[1])
 local share = tonumber(ARGV[2])
 local probe = tonumber(ARGV[3])
@@ -35,6 +36,10 @@ if limit == nil or reset == nil or now >= reset then
 else
   local spare = remaining - mine - (limit - math.floor(limit * share + 1e-9))
   if spare < 1 then
+    if mine > 0 and remaining - (limit - math.floor(limit * share + 1e-9)) >= 1 then
+      -- held by leases, some of which may come back unused: ask again soon
+      return {4, tostring(math.min(tonumber(ARGV[13]), reset - now)), 0}
+    end
     return {4, tostring(reset - now), 0}
   end
   grant = math.min(tonumber(ARGV[10]), math.floor(spare / tonumber(ARGV[11])),

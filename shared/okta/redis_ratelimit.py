@@ -139,6 +139,7 @@ class RedisRateLimiter:
             self._block_size,
             BUDGET_HEADROOM,
             IN_FLIGHT_HEADROOM,
+            repr(budget.HELD_RECHECK_S),
             *_give_back_args(given),
         ]
         keys = [INFLIGHT_KEY, ratelimit_key(bucket), *(ratelimit_key(p.bucket) for p in given)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from shared.okta import BucketWindow, Policy, RateLimitReading, decide, observe, reserve
+from shared.okta.budget import HELD_RECHECK_S
+from shared.okta.ratelimit import PARK_MIN_WAIT_S
 
 NOW = 1_000.0
 WINDOW = BucketWindow(limit=100, remaining=40, reset=1_030.0)
@@ -34,8 +36,24 @@ def test_a_finished_window_is_unknown_again() -> None:
 def test_requests_in_flight_count_against_what_remains() -> None:
     policy = Policy(share=1.0, max_in_flight=75)
     assert decide(WINDOW, 39, 39, NOW, policy).admitted
-    spent = decide(WINDOW, 40, 40, NOW, policy)
-    assert (spent.reason, spent.wait_s) == ("budget", 30.0)
+    assert decide(WINDOW, 40, 40, NOW, policy).reason == "budget"
+
+
+def test_a_window_spent_by_okta_s_count_waits_until_its_reset() -> None:
+    spent = BucketWindow(limit=100, remaining=0, reset=1_030.0)
+    decision = decide(spent, 0, 0, NOW, Policy(share=1.0, max_in_flight=75))
+    assert (decision.reason, decision.wait_s) == ("budget", 30.0)
+
+
+def test_a_window_held_only_by_places_in_flight_is_asked_again_soon_not_at_its_reset() -> None:
+    # The 40 places in flight may come back unused (a leased place no request took, a request
+    # that failed before Okta counted it): waiting for the reset would lose them for the window.
+    decision = decide(WINDOW, 40, 40, NOW, Policy(share=1.0, max_in_flight=75))
+    assert (decision.reason, decision.wait_s) == ("budget", HELD_RECHECK_S)
+    late = decide(WINDOW, 40, 40, 1_029.9, Policy(share=1.0, max_in_flight=75))
+    assert late.wait_s == pytest.approx(0.1)  # never past the reset
+    # ... and it is slept through by the waiting request, never parked for a window
+    assert HELD_RECHECK_S < PARK_MIN_WAIT_S
 
 
 def test_the_share_keeps_the_reserve_for_other_integrations() -> None:
