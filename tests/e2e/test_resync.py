@@ -236,10 +236,13 @@ def test_a_run_streamed_in_small_chunks_ends_as_a_run_planned_at_once(
         enqueue_many(self, messages)  # type: ignore[arg-type]
 
     monkeypatch.setattr(producers.resync, "STREAM_CHUNK", 25)
+    monkeypatch.setattr(producers.resync, "FIRST_CHUNK", 5)
     monkeypatch.setattr(HopsyncBroker, "enqueue_many", spy)
     drifted = set(sim.seed_report.drifted_keys)
     summary = resync(sim)
-    assert len(batches) == 8  # 200 people planned 25 at a time, each chunk enqueued at once
+    # 200 people planned 5 first (the workers start sooner), then 25 at a time: 9 chunks, each
+    # enqueued at once
+    assert len(batches) == 9
     assert {o.key for o in summary.changes if o.status == "updated"} == drifted
     assert summary.counts["created"] > 0
     assert sum(summary.counts.values()) == 200

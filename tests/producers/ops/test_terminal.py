@@ -19,7 +19,7 @@ from harness.world import Simulation, free_port, start_simulation
 from producers.cli import main
 from producers.ops import terminal as waiting
 from shared import constants
-from shared.core.models import RunMeta, RunSummary
+from shared.core.models import PersonOutcome, RunMeta, RunSummary
 from shared.core.summary import build_summary
 from shared.errors import BrokerUnavailableError
 from shared.infra.presence import Presence
@@ -128,3 +128,29 @@ def test_a_held_summary_names_each_limit_once_on_a_line_of_its_own() -> None:
     text = " ".join(out.file.getvalue().split())  # type: ignore[attr-defined]
     assert text.count("would remove 17 of 17 members") == 1
     assert "- it would remove 17 of 17 members from group 'Engineering';" in text
+
+
+def test_once_every_outcome_is_in_the_wait_ends_as_soon_as_the_summary_is_stored(
+    client: redis.Redis,
+) -> None:
+    store = RunStore(client)
+    run = store.create("resync")
+    store.seal(run.run_id, 2)
+    store.record(
+        run.run_id,
+        [PersonOutcome(key="a", status="updated"), PersonOutcome(key="b", status="unchanged")],
+    )
+    Presence(client).beat("host:1")
+    finish_later(store, run.run_id, 0.5)
+    started = time.monotonic()
+    waiting.wait_for_summary(store, run.run_id, console=Console(file=io.StringIO()), poll_s=5.0)
+    assert time.monotonic() - started < 1.0  # not a 5 s poll later
+
+
+def test_a_run_whose_summary_is_late_is_looked_at_quickly_only_for_a_few_seconds() -> None:
+    watch = waiting._Watch("resync-x", done=2, expected=2)
+    assert waiting._finishing(watch)
+    assert watch.all_in_since is not None
+    watch.all_in_since -= waiting.FINISHING_FOR_S
+    assert not waiting._finishing(watch)
+    assert not waiting._finishing(waiting._Watch("resync-y", done=1, expected=2))
