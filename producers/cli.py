@@ -47,6 +47,7 @@ from producers.ops.runs import runs
 from producers.webconsole.command import console as web_console
 from shared.core.models import RunMeta
 from shared.errors import ConfigError, HopsyncError
+from shared.gc_pause import freeze_startup
 from shared.infra.active_config import cli_author, service_author
 from shared.infra.config_store import config_label
 from shared.infra.logging import FORMAT_ENV, hide_password, json_from_env
@@ -405,5 +406,12 @@ for command in (runs, dlq, export, query, web_console, config):
     main.add_command(command)
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """The `hopsync` command: ``main`` with its imported modules frozen out of the collector's
+    way first (shared/gc_pause.py); tests call ``main`` itself."""
+    freeze_startup()
     main()
+
+
+if __name__ == "__main__":
+    run()

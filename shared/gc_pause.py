@@ -12,7 +12,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["paused_gc"]
+__all__ = ["freeze_startup", "paused_gc"]
 
 
 @contextmanager
@@ -26,3 +26,14 @@ def paused_gc() -> Iterator[None]:
         if was_enabled:
             gc.enable()
             gc.collect()
+
+
+def freeze_startup() -> None:
+    """Move everything alive now (a command's imported modules) out of the collector's sight.
+
+    A command's modules live as long as its process. Frozen, neither the collections of its run
+    nor the one at interpreter exit walk them again: that last walk alone took 0.15 s of every
+    `hopsync` command, after its work was done. Garbage is collected first, so none is frozen.
+    """
+    gc.collect()
+    gc.freeze()
