@@ -38,6 +38,7 @@ from producers.exits import (
     infrastructure_line,
     stop,
     summary_exit_code,
+    wrapped_lines,
 )
 from producers.ops.config_commands import config
 from producers.ops.dlq import dlq
@@ -166,7 +167,7 @@ def resync(
     try:
         run = asyncio.run(start_resync(loaded, stores, dry_run=dry_run))
     except ConfigError as error:  # the configuration reads fields the org does not have
-        errors.print(f"resync not started: {error}", markup=False, highlight=False)
+        errors.print(wrapped_lines(f"resync not started: {error}"), markup=False, highlight=False)
         sys.exit(2)
     except HopsyncError as error:
         # The producer has marked the run failed, with this reason (see Producer.resync).

@@ -22,7 +22,14 @@ from rich.text import Text
 
 from config.loader import LoadedConfig
 from producers.cli_helpers import active_or_exit, config_option, console, errors, print_summary
-from producers.exits import DONE, UNAVAILABLE, HopsyncGroup, infrastructure_line, summary_exit_code
+from producers.exits import (
+    DONE,
+    UNAVAILABLE,
+    HopsyncGroup,
+    infrastructure_line,
+    summary_exit_code,
+    wrapped_lines,
+)
 from producers.factory import open_producer
 from producers.ops.durations import Duration
 from producers.ops.output import clip, compact_table, fail, print_wide, say, stamp
@@ -168,7 +175,9 @@ def replay_letters(
             run = asyncio.run(_enqueue(loaded, stores, plan))
         except ConfigError as error:  # the configuration reads unknown fields: nothing enqueued
             # Wrapped at the terminal's width, as `resync not started` is; the caret lines stay.
-            errors.print(f"replay not started: {error}", markup=False, highlight=False)
+            errors.print(
+                wrapped_lines(f"replay not started: {error}"), markup=False, highlight=False
+            )
             sys.exit(2)
         except (HopsyncError, redis.RedisError) as error:
             code = UNAVAILABLE if infrastructure_line(error) else 1

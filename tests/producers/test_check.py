@@ -180,8 +180,9 @@ def test_turning_safety_limits_off_is_a_warning(sim: Simulation) -> None:
 
 
 def test_a_run_whose_configuration_reads_an_unknown_field_does_not_start(
-    sim: Simulation,
+    sim: Simulation, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
     rewrite(sim, groups=[{"name": "Engineering", "query": "departmnt:engineering"}])
     result = CliRunner().invoke(main, ["resync"], env=sim.env)
     assert result.exit_code == 2, result.output
@@ -190,6 +191,7 @@ def test_a_run_whose_configuration_reads_an_unknown_field_does_not_start(
         result.output
     )
     assert "fields checked against ChartHop's field list" in result.output
+    assert all(len(line) <= 80 for line in result.output.splitlines())  # folded, COLUMNS=80
     assert RunStore(redis.Redis.from_url(sim.redis_url)).recent() == []
     assert sim.okta.counters().writes == 0
 
