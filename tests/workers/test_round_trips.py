@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import redis
@@ -24,6 +23,7 @@ from harness.world import Simulation, start_simulation
 from shared.core.models import PersonOutcome, SyncItem, SyncMessage
 from shared.infra.live_safety import save_base
 from shared.infra.runs import RunStore
+from tests.redis_counting import Count, CountingAsyncConnection, CountingConnection
 from workers.runtime import Runtime
 from workers.sync import begin, sync_item
 
@@ -31,46 +31,6 @@ DRAMATIQ_ROUND_TRIPS = 2  # Dramatiq's own fetch and ack of the message, on the 
 MAX_ROUND_TRIPS = 6  # issue 20's bound for a live sync with one write, Dramatiq's included
 WARM_UP = 4  # syncs that load the scripts, the run's groups and the limiter's first window
 COUNTED = 12
-
-
-class Count:
-    """Packets sent to Redis by the counting connections."""
-
-    sent = 0
-
-
-class CountingConnection(redis.Connection):
-    """Counts what it sends, except a new connection's handshake (once per connection)."""
-
-    handshaking = False
-
-    def on_connect(self) -> None:
-        self.handshaking = True
-        try:
-            super().on_connect()
-        finally:
-            self.handshaking = False
-
-    def send_packed_command(self, command: Any, check_health: bool = True) -> None:
-        Count.sent += 0 if self.handshaking else 1
-        super().send_packed_command(command, check_health)
-
-
-class CountingAsyncConnection(aioredis.Connection):
-    """Counts what it sends, except a new connection's handshake (once per connection)."""
-
-    handshaking = False
-
-    async def on_connect(self) -> None:
-        self.handshaking = True
-        try:
-            await super().on_connect()
-        finally:
-            self.handshaking = False
-
-    async def send_packed_command(self, command: Any, check_health: bool = True) -> None:
-        Count.sent += 0 if self.handshaking else 1
-        await super().send_packed_command(command, check_health)
 
 
 @pytest.fixture(params=["default settings", "safety limits off"])

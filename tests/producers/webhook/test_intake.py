@@ -4,7 +4,6 @@ and nothing else on a request's path talks to Redis."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import redis
 import redis.asyncio as aioredis
@@ -16,27 +15,7 @@ from shared import constants
 from sim.server import BackgroundServer
 from tests.producers.live.support import FakeClock, loaded_config
 from tests.producers.webhook.conftest import WebhookClient, person_event
-
-
-class Count:
-    sent = 0
-
-
-class CountingAsyncConnection(aioredis.Connection):
-    """Counts what it sends, except a new connection's handshake."""
-
-    handshaking = False
-
-    async def on_connect(self) -> None:
-        self.handshaking = True
-        try:
-            await super().on_connect()
-        finally:
-            self.handshaking = False
-
-    async def send_packed_command(self, command: Any, check_health: bool = True) -> None:
-        Count.sent += 0 if self.handshaking else 1
-        await super().send_packed_command(command, check_health)
+from tests.redis_counting import Count, CountingAsyncConnection
 
 
 async def accept_together(intake: Intake, first: int, count: int) -> list[bool]:
