@@ -94,8 +94,17 @@ def test_save_refuses_settings_that_read_an_unknown_charthop_field_and_saves_not
         document["groups"][0]["query"] = "departmnt:engineering"
 
     page = save_page_with(world, signed_in, misspell)
+    # The review page lists it before anyone tries, and offers no Save ...
+    expect(page.locator("#problems")).to_contain_text(
+        "groups[0].query: unknown field 'departmnt' (did you mean 'department'?)"
+    )
+    save = page.get_by_role("button", name="Save Settings")
+    expect(save).to_be_disabled()
+    # ... and a Save posted anyway (a page opened before ChartHop's fields could be read) is
+    # refused by the server.
+    save.evaluate("button => { button.disabled = false; }")
     page.get_by_label("Comment").fill("a typo")
-    page.get_by_role("button", name="Save Settings").click()
+    save.click()
     expect(page.locator(".flash")).to_contain_text(
         "Not saved: your settings read unknown ChartHop fields: groups[0].query: unknown field "
         "'departmnt' (did you mean 'department'?)"

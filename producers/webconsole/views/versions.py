@@ -29,28 +29,31 @@ def _problems(editing: Editing) -> dict[str, list[str]]:
     return {}
 
 
-async def _unknown_fields(request: web.Request, editing: Editing) -> str:
-    """The unknown ChartHop fields the working copy reads, in one line ("" when none, or when
-    ChartHop's fields cannot be read now: the filters were checked as they were kept)."""
+async def _unknown_fields(request: web.Request, editing: Editing) -> dict[str, list[str]]:
+    """The unknown ChartHop fields the working copy reads, by path (none when ChartHop's fields
+    cannot be read now: the filters were checked as they were kept)."""
     try:
         config = parse_config(editing.copy.document, source="your unsaved settings")
     except ConfigError:
-        return ""  # saving reports these
+        return {}  # _problems lists these
     known = await request.app[STATE].knowledge.fields(editing.active.loaded)
     if known is None:
-        return ""
-    found = unknown_fields(config, known)
-    return "; ".join(f"{item.where}: {item.message.splitlines()[0]}" for item in found)
+        return {}
+    found: dict[str, list[str]] = {}
+    for item in unknown_fields(config, known):
+        found.setdefault(item.where, []).append(item.message.splitlines()[0])
+    return found
 
 
 async def review(request: web.Request) -> web.Response:
     """The unsaved changes against the active version, their problems, and Save."""
     editing = Editing.of(request)
+    problems = _problems(editing) or await _unknown_fields(request, editing)
     return page(
         request,
         "review.html",
         changes=editing.copy.changes(editing.active.version),
-        problems=_problems(editing),
+        problems=problems,
         active=editing.active.version,
         base=editing.copy.base_version,
     )
@@ -70,9 +73,10 @@ async def save(request: web.Request) -> web.StreamResponse:
         flash(request, "Say what this change is for: a comment is required to save.", error=True)
         raise redirect("/review")
     unknown = await _unknown_fields(request, editing)
-    if unknown:  # as `hopsync config apply` refuses them (issue 14)
+    if unknown:  # as `hopsync config apply` refuses them (issue 14); the review page lists them
+        listed = "; ".join(f"{path}: {'; '.join(found)}" for path, found in unknown.items())
         flash(
-            request, f"Not saved: your settings read unknown ChartHop fields: {unknown}", error=True
+            request, f"Not saved: your settings read unknown ChartHop fields: {listed}", error=True
         )
         raise redirect("/review")
     try:
