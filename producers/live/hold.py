@@ -15,6 +15,12 @@ budget it may use is the smallest any of them has left. A bucket whose last know
 ended is taken to be in a fresh window (nobody's answer has said otherwise): its end is
 projected by the window's length (the shortest seen between resets, else Okta's minute). A
 bucket never seen says nothing; with none known the hold stands, as before.
+
+Windows end by Okta's clock. The rate limiter keeps, with each bucket's window, the skew between
+Okta's clock and the workers' (learnt from Date headers: shared.okta.clock), and the flusher
+reads the window by it: on a host whose clock is off by seconds, the lift still comes
+LIFT_LEAD_S before the window really ends (without a skew known, the local clock is taken as
+Okta's).
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import ClassVar, Final
 
 from shared.okta.buckets import USER_GET, USER_GROUPS, USER_UPDATE
 
@@ -44,39 +50,47 @@ class BucketWindow:
     remaining: int | None = None
     reset: float | None = None  # epoch seconds (Okta's clock) when that window ends
     period: float | None = None  # the shortest time seen between two resets
+    skew: float = 0.0  # Okta's clock minus the workers' local clock, as the limiter last saw it
+
+    FIELDS: ClassVar[tuple[str, ...]] = ("limit", "remaining", "reset", "period", "skew")
 
     @classmethod
     def parse(cls, fields: Sequence[bytes | str | None]) -> BucketWindow:
-        """From the hash's limit, remaining, reset and period fields (HMGET order)."""
-        limit, remaining, reset, period = (_number(field) for field in fields)
+        """From the hash's FIELDS (HMGET order)."""
+        limit, remaining, reset, period, skew = (_number(field) for field in fields)
         return cls(
             limit=None if limit is None else int(limit),
             remaining=None if remaining is None else int(remaining),
             reset=reset,
             period=period if period is not None and period > 0 else None,
+            skew=skew or 0.0,
         )
 
-    def now_open(self, now: float, share: float) -> tuple[float, int] | None:
-        """The window open at ``now``: (its end, the calls hopsync's share of it has left)."""
+    def now_open(self, local_now: float, share: float) -> tuple[float, float, int] | None:
+        """The window open at ``local_now`` (the local clock): its end (Okta's clock), the
+        seconds until then, and the calls hopsync's share of it has left."""
         if self.limit is None or self.limit <= 0 or self.reset is None:
             return None
+        now = local_now + self.skew  # Okta's clock
         ours = math.floor(self.limit * share + 1e-9)  # the limiter's rule (ratelimit_acquire)
         if self.reset > now:
             remaining = self.limit if self.remaining is None else self.remaining
-            return self.reset, max(0, remaining - (self.limit - ours))
+            return self.reset, self.reset - now, max(0, remaining - (self.limit - ours))
         period = self.period or OKTA_WINDOW_S
         ends = self.reset + math.ceil((now - self.reset) / period) * period
         if ends <= now:
             ends += period
-        return ends, ours
+        return ends, ends - now, ours
 
 
 @dataclass(frozen=True)
 class Lift:
-    """The hold lifted for ``budget`` syncs, in the window that ends at ``window_end``."""
+    """The hold lifted for ``budget`` syncs, in the window that ends at ``window_end`` (Okta's
+    clock: it names the window) in ``seconds_left``."""
 
     window_end: float
     budget: int
+    seconds_left: float
 
 
 def storm_lift(
@@ -86,18 +100,18 @@ def storm_lift(
     share: float,
     lead_s: float = LIFT_LEAD_S,
 ) -> Lift | None:
-    """Whether syncs may start despite a storm's hold at ``now``, and how many (None: held, or
-    no hold to lift)."""
+    """Whether syncs may start despite a storm's hold at ``now`` (the local clock, as the hold's
+    ``hold_until``), and how many (None: held, or no hold to lift)."""
     if hold_until is None or hold_until <= now:
         return None
     known = [found for window in windows if (found := window.now_open(now, share)) is not None]
     if not known:
         return None
-    ends = min(end for end, _ in known)
-    if ends - now > lead_s:
+    ends, seconds_left, _ = min(known, key=lambda found: found[1])
+    if seconds_left > lead_s:
         return None
-    budget = min(left for _, left in known)
-    return Lift(window_end=ends, budget=budget) if budget > 0 else None
+    budget = min(left for _, _, left in known)
+    return Lift(ends, budget, seconds_left) if budget > 0 else None
 
 
 def _number(value: bytes | str | None) -> float | None:

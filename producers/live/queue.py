@@ -105,7 +105,7 @@ class LiveQueue:
         if lift is None:
             args += ["", 0, 1]
         else:  # the count outlives its window a little (the window's end names it)
-            ttl = math.ceil(max(0.0, lift.window_end - now)) + 1
+            ttl = math.ceil(max(0.0, lift.seconds_left)) + 1
             args += [repr(lift.window_end), lift.budget, ttl]
         raw = self._claim(keys=keys, args=args)
         members = [_text(member) for member in raw]
@@ -117,7 +117,7 @@ class LiveQueue:
         pipe = self.client.pipeline(transaction=False)
         pipe.get(constants.LIVE_HOLD)
         for bucket in SYNC_BUCKETS:
-            pipe.hmget(constants.ratelimit_key(bucket), "limit", "remaining", "reset", "period")
+            pipe.hmget(constants.ratelimit_key(bucket), *BucketWindow.FIELDS)
         hold, *windows = pipe.execute()
         until = None if hold is None else float(_text(hold))
         return until, [BucketWindow.parse(fields) for fields in windows]

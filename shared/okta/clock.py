@@ -47,6 +47,16 @@ class OktaClock:
             return (0.0, 0.0)
         return (self._low, self._high)
 
+    @property
+    def skew(self) -> float | None:
+        """The lowest plausible Okta-minus-local skew, as ``now`` reads it; None before any Date.
+
+        The rate limiter publishes it with each bucket's window (shared.okta.redis_ratelimit), so
+        that a process that never talks to Okta (the live flusher) reads those windows by Okta's
+        clock too.
+        """
+        return self._low
+
     def now(self) -> float:
         """The earliest Okta's clock can read now: local time plus the lowest plausible skew."""
         low, _ = self.skew_bounds

@@ -1,12 +1,13 @@
 -- KEYS: in-flight zset, bucket hash, then the given-back places' bucket hashes.
 -- ARGV: now (Okta time), share, probe budget, max in flight, lease prefix, lease expiry, bucket,
 -- concurrency pause, probe pause, places wanted, budget headroom, in-flight headroom, the wait
--- when only places still leased hold the budget (budget.HELD_RECHECK_S), then the places given
--- back (from 14).
+-- when only places still leased hold the budget (budget.HELD_RECHECK_S), the caller's Okta-minus-
+-- local clock skew ('' before it has seen a Date; kept in the bucket's hash for the live
+-- flusher), then the places given back (from 15).
 -- Returns {code, wait, granted}: code 1 admitted (granted places named prefix|1..granted);
 -- 2 concurrency, 3 probe, 4 budget (wait as a string).
 -- (runs after ratelimit_give_back.lua, which defines give_back)
-give_back(14, 3)
+give_back(15, 3)
 local now = tonumber(ARGV[1])
 local share = tonumber(ARGV[2])
 local probe = tonumber(ARGV[3])
@@ -25,6 +26,9 @@ for _, member in ipairs(leases) do
   end
 end
 local state = redis.call('HMGET', KEYS[2], 'limit', 'remaining', 'reset')
+if ARGV[14] ~= '' and state[1] then
+  redis.call('HSET', KEYS[2], 'skew', ARGV[14])
+end
 local limit = tonumber(state[1])
 local remaining = tonumber(state[2])
 local reset = tonumber(state[3])

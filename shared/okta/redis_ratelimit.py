@@ -122,8 +122,12 @@ class RedisRateLimiter:
             f"max_in_flight={self.policy.max_in_flight})"
         )
 
-    async def _try(self, bucket: str, token: str, now: float) -> tuple[Decision, int]:
-        """One round trip: give back finished places, lease a block; (decision, places)."""
+    async def _try(
+        self, bucket: str, token: str, now: float, skew: float | None = None
+    ) -> tuple[Decision, int]:
+        """One round trip: give back finished places, lease a block; (decision, places).
+
+        ``skew`` (the clock's Okta-minus-local skew, once known) is kept in the bucket's hash."""
         given = self._take_finished()
         prefix = f"{bucket}|{token}"
         args: list[Any] = [
@@ -140,6 +144,7 @@ class RedisRateLimiter:
             BUDGET_HEADROOM,
             IN_FLIGHT_HEADROOM,
             repr(budget.HELD_RECHECK_S),
+            "" if skew is None else repr(skew),
             *_give_back_args(given),
         ]
         keys = [INFLIGHT_KEY, ratelimit_key(bucket), *(ratelimit_key(p.bucket) for p in given)]
@@ -163,7 +168,7 @@ class RedisRateLimiter:
                 self.stats.admitted += 1
                 return pooled.pop().member
             token = uuid.uuid4().hex
-            decision, granted = await self._try(bucket, token, clock.now())
+            decision, granted = await self._try(bucket, token, clock.now(), clock.skew)
             if decision.admitted:
                 self.stats.admitted += 1
                 return self._keep_block(bucket, token, granted, clock)

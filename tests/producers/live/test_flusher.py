@@ -104,10 +104,26 @@ def test_while_a_receiver_holds_the_flusher_nothing_is_claimed_and_expired_lease
     assert sorted(body.item.person_id or "" for body in sync_bodies(client)) == ["p1", "p2"]
 
 
-def okta_window(client: redis.Redis, bucket: str, ends_at: float, remaining: int) -> None:
+def okta_window(
+    client: redis.Redis, bucket: str, ends_at: float, remaining: int, skew: float | None = None
+) -> None:
     """The rate limiter's record of a bucket's window (shared.okta.redis_ratelimit)."""
-    fields = {"limit": 600, "remaining": remaining, "reset": int(ends_at)}
+    fields: dict[str, float] = {"limit": 600, "remaining": remaining, "reset": int(ends_at)}
+    if skew is not None:
+        fields["skew"] = skew
     client.hset(constants.ratelimit_key(bucket), mapping=fields)
+
+
+def test_the_hold_is_lifted_by_oktas_clock_as_the_workers_learnt_it(client: redis.Redis) -> None:
+    clock = FakeClock(now=1_800_000_058.0)
+    add_pending(client, person_p1=clock.now - 1)
+    client.set(constants.LIVE_HOLD, repr(clock.now + 20))
+    # Okta's clock is 10 s ahead of this host's: its window ends in 2 s, not in 12
+    for bucket in SYNC_BUCKETS:
+        okta_window(client, bucket, 1_800_000_070.0, remaining=600, skew=10.0)
+    report = asyncio.run(make_flusher(client, clock).tick())
+    assert report.lift is not None and report.lift.window_end == 1_800_000_070.0
+    assert report.claimed == 1
 
 
 def test_a_storm_hold_is_lifted_for_the_budget_of_an_okta_window_about_to_lapse(

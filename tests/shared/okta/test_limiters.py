@@ -11,6 +11,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from config.settings import WorkerConfig
+from shared.constants import ratelimit_key
 from shared.okta import (
     LocalRateLimiter,
     OktaClock,
@@ -167,6 +168,25 @@ def test_a_window_whose_last_places_are_held_in_flight_is_asked_again_within_a_t
         assert await admitted(limiter, "user-update", clock)  # both came back unused
 
     run(kind, redis_url, scenario)
+
+
+def test_the_fleet_keeps_the_okta_clock_skew_with_each_buckets_window(redis_url: str) -> None:
+    """For the live flusher, which reads the windows but never talks to Okta itself."""
+    clock = OktaClock(Time())
+
+    async def scenario(make: Factory) -> None:
+        limiter = make(share=1.0, max_in_flight=20)
+        await feed(limiter, "user-update", clock, RateLimitReading(100, 90, START + 60))
+        clock.observe(START + 5, sent_at=START, received_at=START)  # Okta's Date: 5 s ahead
+        assert await admitted(limiter, "user-update", clock)
+        reader = aioredis.Redis.from_url(redis_url)
+        try:
+            skew = await reader.hget(ratelimit_key("user-update"), "skew")
+        finally:
+            await reader.aclose()
+        assert skew is not None and float(skew) == 5.0
+
+    run("redis", redis_url, scenario)
 
 
 @KINDS
