@@ -68,3 +68,23 @@ def test_a_next_link_to_another_host_is_refused() -> None:
 
     with BackgroundServer(app) as server, pytest.raises(ApiError, match="refusing to send"):
         asyncio.run(scenario(server))
+
+
+@pytest.mark.parametrize("body", [{"errorCode": "E0000009"}, [{"login": "no-id"}], "users"])
+def test_a_page_that_is_not_a_list_of_users_is_refused_not_read_as_no_users(body: object) -> None:
+    """Read as an empty page, it would make every user of the org look absent."""
+
+    async def page(request: web.Request) -> web.Response:
+        return web.json_response(body)
+
+    app = web.Application()
+    app.router.add_get("/api/v1/users", page)
+
+    async def scenario(server: BackgroundServer) -> None:
+        async with aiohttp.ClientSession() as session:
+            client = OktaClient(settings_for(server), session, NoopRateLimiter())
+            async for _ in client.list_user_pages():
+                pass
+
+    with BackgroundServer(app) as server, pytest.raises(ApiError, match="not with a list of users"):
+        asyncio.run(scenario(server))
