@@ -3,6 +3,7 @@
     python bench/resync_bench.py --people 10000                 # noop: Okta already in sync
     python bench/resync_bench.py --people 2000 --drifted 0.2 --window 2 --limit 100   # drift
     python bench/resync_bench.py --people 2000 --drifted 0.2 --window 2 --limit 100 --share 0.5
+    python bench/resync_bench.py --people 10000 --drifted 0.2 --window 2 --limit 100 --phase 0.5
 
 Prints a table, then one JSON object with every figure as its last line (--json: only that).
 Uses Redis database 12 on 127.0.0.1:6379 (flushed first), the simulators, and
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import shutil
@@ -138,6 +140,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     ).start()
     try:
         time.sleep(3)  # worker boot, not part of a resync
+        if args.phase is not None:  # start this far into one of the fake Okta's windows
+            now = time.time()
+            time.sleep(math.ceil(now / args.window) * args.window + args.phase - now)
         sim.okta.reset_counters()
         memory_before = redis_memory(client)
         spies = start_profilers(args.profile, fleet) if args.profile else []
@@ -211,10 +216,30 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             for bucket, c in counters.window_counts.items()
             if bucket in WRITE_BUCKETS
         },
+        # How late after each window opens its first write goes (parked people wake then).
+        "first_write_into_window_s": {
+            bucket: [
+                round(at - start, 2)
+                for start, at in sorted(_first_writes(counters.log, bucket, args.window).items())
+            ]
+            for bucket in WRITE_BUCKETS
+            if bucket in per_bucket
+        },
         "floor_s": round(floor, 2) if floor else None,
         "wall_over_floor": round(wall / floor, 3) if floor else None,
+        "started_into_window_s": round(started_epoch % args.window, 2),
         "load_average": os.getloadavg()[0],
     }
+
+
+def _first_writes(log: list[Any], bucket: str, window_s: float) -> dict[float, float]:
+    """Window start -> the time of the first write of ``bucket`` in it."""
+    first: dict[float, float] = {}
+    for record in log:
+        if record.bucket == bucket and record.method in ("POST", "PUT", "DELETE"):
+            start = record.at - record.at % window_s
+            first[start] = min(first.get(start, record.at), record.at)
+    return first
 
 
 def parser() -> argparse.ArgumentParser:
@@ -227,6 +252,14 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--window", type=float, default=60.0, help="fake Okta window (s)")
     parser.add_argument("--limit", type=int, default=0, help="writes per window (0: defaults)")
     parser.add_argument("--share", type=float, default=1.0, help="okta.rate_limit_share")
+    parser.add_argument(
+        "--phase",
+        type=float,
+        default=None,
+        metavar="S",
+        help="start the resync S seconds into one of the fake Okta's windows (which start at "
+        "whole multiples of --window since the epoch); default: whenever set-up ends",
+    )
     parser.add_argument("--redis-url", default=REDIS_URL, help="flushed first")
     parser.add_argument("--profile", help="write pyinstrument/py-spy profiles to this directory")
     parser.add_argument("--json", action="store_true", help="print only the JSON line")
@@ -235,7 +268,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main() -> None:
     """Run one resync and print the figures, then the JSON line."""
-    args = parser().parse_args()
+    knobs = parser()
+    args = knobs.parse_args()
+    if args.phase is not None and not 0 <= args.phase < args.window:
+        knobs.error(f"--phase must be at least 0 and below --window ({args.window:g} s)")
     figures = run(args)
     if not args.json:
         for key, value in figures.items():
