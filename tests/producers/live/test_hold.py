@@ -18,7 +18,9 @@ def window(
 
 def test_a_window_ending_within_the_lead_with_budget_left_lifts_the_hold_for_that_budget() -> None:
     windows = [window(2, 900, limit=1000), window(2, 450), window(2, 300)]
-    assert storm_lift(HOLD, windows, NOW, share=1.0) == Lift(window_end=NOW + 2, budget=300, seconds_left=2.0)
+    assert storm_lift(HOLD, windows, NOW, share=1.0) == Lift(
+        window_end=NOW + 2, budget=300, seconds_left=2.0
+    )
 
 
 def test_a_window_ending_after_the_lead_keeps_the_hold() -> None:
