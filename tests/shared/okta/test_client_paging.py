@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 import aiohttp
 import pytest
@@ -51,12 +52,8 @@ def test_a_search_is_kept_across_pages(serve_okta: ServeOkta) -> None:
     assert state.counters().calls == {("users-list-create", "GET"): 3}
 
 
-def test_a_next_link_to_another_host_is_refused() -> None:
-    async def page(request: web.Request) -> web.Response:
-        response = web.json_response([])
-        response.headers["Link"] = '<https://evil.example/api/v1/users?after=x>; rel="next"'
-        return response
-
+def list_users_from(page: Callable[[web.Request], Awaitable[web.Response]]) -> None:
+    """List every user from a server whose /api/v1/users answers with ``page``."""
     app = web.Application()
     app.router.add_get("/api/v1/users", page)
 
@@ -66,8 +63,18 @@ def test_a_next_link_to_another_host_is_refused() -> None:
             async for _ in client.list_user_pages():
                 pass
 
-    with BackgroundServer(app) as server, pytest.raises(ApiError, match="refusing to send"):
+    with BackgroundServer(app) as server:
         asyncio.run(scenario(server))
+
+
+def test_a_next_link_to_another_host_is_refused() -> None:
+    async def page(request: web.Request) -> web.Response:
+        response = web.json_response([])
+        response.headers["Link"] = '<https://evil.example/api/v1/users?after=x>; rel="next"'
+        return response
+
+    with pytest.raises(ApiError, match="refusing to send"):
+        list_users_from(page)
 
 
 @pytest.mark.parametrize("body", [{"errorCode": "E0000009"}, [{"login": "no-id"}], "users"])
@@ -77,14 +84,5 @@ def test_a_page_that_is_not_a_list_of_users_is_refused_not_read_as_no_users(body
     async def page(request: web.Request) -> web.Response:
         return web.json_response(body)
 
-    app = web.Application()
-    app.router.add_get("/api/v1/users", page)
-
-    async def scenario(server: BackgroundServer) -> None:
-        async with aiohttp.ClientSession() as session:
-            client = OktaClient(settings_for(server), session, NoopRateLimiter())
-            async for _ in client.list_user_pages():
-                pass
-
-    with BackgroundServer(app) as server, pytest.raises(ApiError, match="not with a list of users"):
-        asyncio.run(scenario(server))
+    with pytest.raises(ApiError, match="not with a list of users"):
+        list_users_from(page)
