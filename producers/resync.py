@@ -273,12 +273,11 @@ class Producer:
         """Users hopsync deactivated whose person is active again: the user list leaves
         DEPROVISIONED users out, so each is read by id (a few calls, only for rehires)."""
         seen = {snapshot.id for snapshot in snapshots}
+        unlisted = [user_id for user_id in deactivated_ids(records.values()) if user_id not in seen]
+        if not unlisted:  # the usual case: no match values to work out for the whole org
+            return []
         active = {self.rules.match_value(person) for person in people}
-        wanted = [
-            user_id
-            for user_id in deactivated_ids(records.values())
-            if user_id not in seen and records[user_id].match_value in active
-        ]
+        wanted = [user_id for user_id in unlisted if records[user_id].match_value in active]
         found = await asyncio.gather(
             *(fetch_user(self.okta, self.rules, user_id, group_ids) for user_id in wanted)
         )

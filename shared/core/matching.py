@@ -95,7 +95,7 @@ def _place(
     key = str(person.get("id") or f"match:{value}")
     reason: str | None = None
     status = "conflict"
-    held_back = precheck(person, rules)
+    held_back = precheck(person, rules, value)
     if held_back is not None:
         status, reason = held_back
     elif len(sharing) > 1:

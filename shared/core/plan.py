@@ -111,8 +111,9 @@ def plan_person(
     if leaving is not None:
         return plan_leaver(base, okta, leaving, record, rules, prepared)
     settings = rules.config.settings
-    future = rules.starts_in_future(person)
-    held_back = _held_back(match_value, _future_start(person, rules), rules)
+    start = _future_start(person, rules)
+    future = start is not None
+    held_back = _held_back(match_value, start, rules)
     if held_back is not None:
         return _with(base, *held_back)
     desired = rules.desired_profile(prepared)
@@ -219,14 +220,20 @@ def over_length(profile: Mapping[str, str | None]) -> str | None:
     return None
 
 
-def precheck(person: Mapping[str, Any], rules: Rules) -> tuple[OutcomeStatus, str] | None:
-    """Why a person is not synced at all (no match value, or a future start), or None."""
-    return _held_back(rules.match_value(person), _future_start(person, rules), rules)
+def precheck(
+    person: Mapping[str, Any], rules: Rules, match_value: str | None
+) -> tuple[OutcomeStatus, str] | None:
+    """Why a person is not synced at all (no match value, or a future start), or None.
+
+    ``match_value`` is ``rules.match_value(person)``, which the caller has already worked out.
+    """
+    return _held_back(match_value, _future_start(person, rules), rules)
 
 
 def _future_start(person: Mapping[str, Any], rules: Rules) -> date | None:
     """The person's start date when it is after today, else None."""
-    return rules.start_date(person) if rules.starts_in_future(person) else None
+    start = rules.start_date(person)
+    return start if start is not None and start > rules.today() else None
 
 
 def _held_back(
