@@ -30,8 +30,7 @@ from typing import Any
 
 import redis
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from redis_stats import redis_memory
 
@@ -121,8 +120,9 @@ def compile_bytecode() -> None:
     PYTHONDONTWRITEBYTECODE set (as in the benchmark machine's shells), Python would compile every
     hopsync module it imports at each start, about 0.25 s that no installed copy pays.
     """
+    root = Path(__file__).resolve().parents[1]
     for package in ("config", "producers", "shared", "workers"):
-        compileall.compile_dir(ROOT / package, quiet=1)
+        compileall.compile_dir(root / package, quiet=1)
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
