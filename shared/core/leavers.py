@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from config.settings import LeaversConfig
+from shared.carrot.dates import to_date
 from shared.core.models import LifecycleRecord
 from shared.records import get_path
 
@@ -39,14 +40,9 @@ class Departure:
 def end_date(person: Mapping[str, Any]) -> date | None:
     """The person's end date: endDateOrg, else endDate; None when neither is a date."""
     for path in ("endDateOrg", "endDate"):
-        value = get_path(person, path)
-        if isinstance(value, date):
+        value = to_date(get_path(person, path))
+        if value is not None:
             return value
-        if isinstance(value, str) and len(value) >= 10:
-            try:
-                return date.fromisoformat(value[:10])
-            except ValueError:
-                continue
     return None
 
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from config.settings import HopsyncConfig
 from shared.carrot import Clock, Compiled, compile_filter, compile_source, render
+from shared.carrot.dates import to_date
 from shared.carrot.functions import OKTA_LOOKUP
 from shared.core.leavers import Departure, departure
 from shared.core.okta_refs import OktaLookup, RefUse
@@ -110,7 +111,7 @@ class Rules:
         """The person's start date (startDateOrg, else startDate), or None."""
         for path in ("startDateOrg", "startDate"):
             value = get_path(person, path)
-            parsed = _as_date(value)
+            parsed = to_date(value)
             if parsed is not None:
                 return parsed
         return None
@@ -165,14 +166,3 @@ def _blank_location(person: Mapping[str, Any]) -> bool:
 
 def _text(value: str | None) -> str | None:
     return value if value not in (None, "") else None
-
-
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and len(value) >= 10:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None

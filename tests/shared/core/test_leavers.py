@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from config import parse_config
+from shared.core.leavers import end_date
 from shared.core.models import LifecycleRecord, OktaUserSnapshot
 from shared.core.plan import PersonPlan, plan_person
 from shared.core.rules import Rules
@@ -169,3 +170,18 @@ def test_a_deactivated_user_hopsync_did_not_deactivate_stays_a_conflict() -> Non
     rules = rules_at(datetime(2026, 12, 9, 12, tzinfo=ZONE), action="deactivate")
     stranger = plan_person("p1", person(), okta("DEPROVISIONED"), rules)
     assert stranger.status == "conflict" and stranger.lifecycle is None
+
+
+def test_end_and_start_dates_are_read_from_dates_timestamps_and_the_first_readable_field() -> None:
+    rules = Rules.build(parse_config(BASE_CONFIG))
+    stamped = person(endDateOrg="2026-11-30T17:00:00Z", startDate=datetime(2027, 1, 4, 9, 0))
+    assert end_date(stamped) == date(2026, 11, 30)
+    assert rules.start_date(stamped) == date(2027, 1, 4)
+    fallback = person(
+        endDateOrg="soon", endDate="2026-10-01", startDateOrg="n/a", startDate="2025-02-03"
+    )
+    assert end_date(fallback) == date(2026, 10, 1)
+    assert rules.start_date(fallback) == date(2025, 2, 3)
+    unreadable = person(endDateOrg="2026-13-40", startDate="yesterday")
+    assert end_date(unreadable) is None
+    assert rules.start_date(unreadable) is None
