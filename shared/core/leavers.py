@@ -8,7 +8,7 @@ zone on the day ``after_days`` after the day that follows the end date.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -39,7 +39,12 @@ class Departure:
 
 def end_date(person: Mapping[str, Any]) -> date | None:
     """The person's end date: endDateOrg, else endDate; None when neither is a date."""
-    for path in ("endDateOrg", "endDate"):
+    return first_date(person, ("endDateOrg", "endDate"))
+
+
+def first_date(person: Mapping[str, Any], paths: Sequence[str]) -> date | None:
+    """The date at the first of ``paths`` that holds one (a date, or text starting YYYY-MM-DD)."""
+    for path in paths:
         value = to_date(get_path(person, path))
         if value is not None:
             return value

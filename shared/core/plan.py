@@ -111,7 +111,7 @@ def plan_person(
     if leaving is not None:
         return plan_leaver(base, okta, leaving, record, rules, prepared)
     settings = rules.config.settings
-    start = _future_start(person, rules)
+    start = rules.future_start(person)
     future = start is not None
     held_back = _held_back(match_value, start, rules)
     if held_back is not None:
@@ -227,13 +227,7 @@ def precheck(
 
     ``match_value`` is ``rules.match_value(person)``, which the caller has already worked out.
     """
-    return _held_back(match_value, _future_start(person, rules), rules)
-
-
-def _future_start(person: Mapping[str, Any], rules: Rules) -> date | None:
-    """The person's start date when it is after today, else None."""
-    start = rules.start_date(person)
-    return start if start is not None and start > rules.today() else None
+    return _held_back(match_value, rules.future_start(person), rules)
 
 
 def _held_back(

@@ -13,9 +13,8 @@ from zoneinfo import ZoneInfo
 
 from config.settings import HopsyncConfig
 from shared.carrot import Clock, Compiled, compile_filter, compile_source, render
-from shared.carrot.dates import to_date
 from shared.carrot.functions import OKTA_LOOKUP
-from shared.core.leavers import Departure, departure
+from shared.core.leavers import Departure, departure, first_date
 from shared.core.okta_refs import OktaLookup, RefUse
 from shared.records import get_path
 
@@ -109,12 +108,7 @@ class Rules:
 
     def start_date(self, person: Mapping[str, Any]) -> date | None:
         """The person's start date (startDateOrg, else startDate), or None."""
-        for path in ("startDateOrg", "startDate"):
-            value = get_path(person, path)
-            parsed = to_date(value)
-            if parsed is not None:
-                return parsed
-        return None
+        return first_date(person, ("startDateOrg", "startDate"))
 
     def departure(self, person: Mapping[str, Any], *, departed: bool) -> Departure | None:
         """The person's departure when settings.leavers is on and they are a leaver, else None."""
@@ -129,10 +123,14 @@ class Rules:
             today=self.today(),
         )
 
+    def future_start(self, person: Mapping[str, Any]) -> date | None:
+        """The person's start date when it is after today, else None."""
+        start = self.start_date(person)
+        return start if start is not None and start > self.today() else None
+
     def starts_in_future(self, person: Mapping[str, Any]) -> bool:
         """Whether the person's start date is after today."""
-        start = self.start_date(person)
-        return start is not None and start > self.today()
+        return self.future_start(person) is not None
 
     @staticmethod
     def person_name(person: Mapping[str, Any]) -> str | None:

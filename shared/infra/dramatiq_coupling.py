@@ -37,15 +37,9 @@ from redis.exceptions import NoScriptError
 
 from shared import constants
 from shared.infra.redis_client import REDIS_DOWN, wait_for_redis
+from shared.infra.worker_launch import RUNS_IDLE_POLL_MS
 
 RECONCILE_EVERY_S: Final = 5.0  # how often a consumer looks for messages a fetch stranded
-# An idle consumer of the runs queue looks for messages at least this often (milliseconds; Dramatiq
-# sleeps half to all of it), where the others wait up to the worker timeout
-# (shared.infra.worker_launch.IDLE_POLL_MS, 200 ms). The runs queue carries a run's aggregator,
-# sent when its last outcome is stored: everyone waiting on the run (`resync --wait`, the console,
-# the notifications) waits for that fetch, about 40 ms on average instead of 80. Each idle worker
-# process pays about 7 fetches a second more for it (50 ms: a 20 ms wait for 13 more, measured).
-RUNS_IDLE_POLL_MS: Final = 100
 
 log = structlog.get_logger(__name__)
 

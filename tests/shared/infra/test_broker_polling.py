@@ -8,8 +8,8 @@ import fakeredis
 
 from shared.constants import RUNS_QUEUE, SYNC_QUEUE
 from shared.infra.broker import build_broker
-from shared.infra.dramatiq_coupling import RUNS_IDLE_POLL_MS, HopsyncBroker
-from shared.infra.worker_launch import IDLE_POLL_MS
+from shared.infra.dramatiq_coupling import HopsyncBroker
+from shared.infra.worker_launch import IDLE_POLL_MS, RUNS_IDLE_POLL_MS
 
 LOOKS = 10
 DRAMATIQ_WORKER_TIMEOUT_MS = 1000  # what a worker asks for when hopsync does not set it
