@@ -10,7 +10,11 @@ installed Dramatiq, and pyproject.toml bounds its version below the next minor r
   ``_max_unpack_size``, ``scripts["dispatch"]``, and the argument layout of ``dispatch.lua``
   (``_dispatch_args``), which ``enqueue_many`` sends through a pipeline;
 - the key of a worker's unacked messages, ``{namespace}:__acks__.{broker_id}.{queue}``;
-- ``Retries.after_process_message`` enqueueing a message's retry through ``broker.enqueue``.
+- ``Retries.after_process_message`` enqueueing a message's retry through ``broker.enqueue``;
+- ``RedisBroker.consumer_class``, the private ``_RedisConsumer`` it returns, and that consumer
+  reading its ``timeout`` attribute as the longest idle back-off before each look
+  (``_PromptConsumer`` makes it a property);
+- a delayed message carrying its due time in ``options["eta"]`` (epoch ms) on a ``.DQ`` queue.
 
 Everywhere else hopsync uses Dramatiq's public API (workers/fleet_main.py supervises worker
 processes that each run a ``dramatiq.Worker``), except its Prometheus middleware's module
@@ -29,13 +33,14 @@ from typing import Any, Final
 import dramatiq
 import structlog
 from dramatiq.broker import Consumer, MessageProxy
-from dramatiq.brokers.redis import RedisBroker
+from dramatiq.brokers.redis import RedisBroker, _RedisConsumer
 from dramatiq.common import current_millis
 from dramatiq.message import Message
 from dramatiq.middleware import Retries
 from redis.exceptions import NoScriptError
 
 from shared import constants
+from shared.infra.due_times import DueTimes
 from shared.infra.redis_client import REDIS_DOWN, wait_for_redis
 from shared.infra.worker_launch import RUNS_IDLE_POLL_MS
 
@@ -59,10 +64,15 @@ class HopsyncBroker(RedisBroker):
     connection error. So each process remembers the messages it fetched and has not settled, and
     every ``RECONCILE_EVERY_S`` a consumer requeues its unacked messages that the process does
     not hold. The consumer thread of a queue is its only fetcher, so none is fetched meanwhile.
+
+    Its consumers also look again just after a delayed message this process sent or holds falls
+    due (shared/infra/due_times.py), so a message parked until Okta's next window runs as it
+    opens, not up to two idle back-offs later.
     """
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)  # type: ignore[no-untyped-call]
+        self.due_times = DueTimes()
         self._held: dict[str, set[str]] = defaultdict(set)  # queue -> fetched, not yet settled
         self._held_lock = threading.Lock()
         self._reconciled_at: dict[str, float] = {}
@@ -80,14 +90,30 @@ class HopsyncBroker(RedisBroker):
             timeout = min(timeout, RUNS_IDLE_POLL_MS)
         return super().consume(queue_name, prefetch, timeout)
 
+    @property
+    def consumer_class(self) -> type[Consumer]:
+        return _PromptConsumer
+
+    def enqueue(
+        self, message: dramatiq.Message[Any], *, delay: int | None = None
+    ) -> dramatiq.Message[Any]:
+        """Dramatiq's enqueue; a delayed message's due time is noted for this process."""
+        sent: dramatiq.Message[Any] = super().enqueue(message, delay=delay)
+        if delay is not None:
+            self.due_times.note(sent.queue_name, sent.options["eta"])
+        return sent
+
     def do_fetch(self, queue_name: str, prefetch: int) -> list[bytes | None]:
         """Dramatiq's fetch, remembering what it returned; reconciles the queue now and then."""
         self._reconcile(queue_name)
         fetch = self._dispatch("fetch")  # type: ignore[no-untyped-call]
         fetched: list[bytes | None] = fetch(queue_name, prefetch)
-        ids = [Message.decode(data).options["redis_message_id"] for data in fetched if data]
+        messages = [Message.decode(data) for data in fetched if data]
         with self._held_lock:
-            self._held[queue_name].update(ids)
+            self._held[queue_name].update(m.options["redis_message_id"] for m in messages)
+        for held in messages:
+            if isinstance(held.options.get("eta"), int | float):
+                self.due_times.note(queue_name, held.options["eta"])
         return fetched
 
     def do_ack(self, queue_name: str, message_id: str) -> Any:
@@ -175,6 +201,22 @@ class HopsyncBroker(RedisBroker):
             message.options["redis_message_id"],
             message.encode(),
         ]
+
+
+class _PromptConsumer(_RedisConsumer):
+    """Dramatiq's Redis consumer, whose idle back-off ends just after a delayed message of its
+    queue falls due (Dramatiq reads ``timeout`` before each idle sleep)."""
+
+    broker: HopsyncBroker
+    queue_name: str
+
+    @property
+    def timeout(self) -> int:
+        return self.broker.due_times.timeout_ms(self.queue_name, self._idle_timeout)
+
+    @timeout.setter
+    def timeout(self, value: int) -> None:
+        self._idle_timeout = value
 
 
 class DurableRetries(Retries):

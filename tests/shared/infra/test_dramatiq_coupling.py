@@ -131,3 +131,24 @@ def test_the_command_line_and_the_prometheus_settings_hopsync_uses_exist() -> No
     assert "--skip-logging" in inspect.getsource(cli)
     assert {"DB_PATH", "HTTP_HOST", "HTTP_PORT"} <= set(vars(prometheus))
     assert isinstance(inspect.getattr_static(Middleware, "forks"), property)
+
+
+def test_the_redis_broker_still_makes_its_consumer_from_consumer_class_and_backs_off_by_timeout(
+    broker: HopsyncBroker,
+) -> None:
+    assert "self.consumer_class(" in inspect.getsource(redis_broker.RedisBroker.consume)
+    assert "max_backoff=self.timeout" in inspect.getsource(redis_broker._RedisConsumer.__next__)
+    consumer = broker.consume(QUEUE, prefetch=1, timeout=700)
+    assert isinstance(consumer, redis_broker._RedisConsumer)
+    assert consumer.timeout == 700  # nothing due: the worker's own idle timeout
+
+
+def test_a_delayed_message_still_goes_to_the_delay_queue_with_its_due_time_in_eta(
+    broker: HopsyncBroker,
+) -> None:
+    sent = broker.enqueue(message(1), delay=60_000)
+    assert sent.queue_name == f"{QUEUE}.DQ"
+    assert isinstance(sent.options["eta"], int)
+    [fetched] = broker.do_fetch(f"{QUEUE}.DQ", 1)
+    assert fetched is not None
+    assert dramatiq.Message.decode(fetched).options["eta"] == sent.options["eta"]
