@@ -41,6 +41,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import live_bench
+from knobs import POSITIVE, whole
 
 from shared.okta import DEFAULT_LIMITS
 
@@ -144,10 +145,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    parser.add_argument("--people", type=int, default=2000, help="people changed in the storm")
-    parser.add_argument("--seconds", type=float, default=10.0, help="the storm's length")
-    parser.add_argument("--most-events", type=int, default=5, help="events per person: 1 to this")
-    parser.add_argument("--okta-window", type=float, default=60.0, help="Okta's window (s)")
+    parser.add_argument("--people", type=whole(1), default=2000, help="people changed in the storm")
+    parser.add_argument("--seconds", type=POSITIVE, default=10.0, help="the storm's length")
+    parser.add_argument(
+        "--most-events", type=whole(1), default=5, help="events per person: 1 to this"
+    )
+    parser.add_argument("--okta-window", type=POSITIVE, default=60.0, help="Okta's window (s)")
     parser.add_argument(
         "--short-window",
         action="store_true",
@@ -160,13 +163,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         metavar="S",
         help="begin the storm S seconds into an Okta window (default: whenever set-up ends)",
     )
-    parser.add_argument("--quiet-people", type=int, default=200)
-    parser.add_argument("--quiet-rate", type=float, default=5.0, help="events per second")
-    parser.add_argument("--quiet-seconds", type=float, default=20.0)
-    parser.add_argument("--processes", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--quiet-people", type=whole(1), default=200)
+    parser.add_argument("--quiet-rate", type=POSITIVE, default=5.0, help="events per second")
+    parser.add_argument("--quiet-seconds", type=POSITIVE, default=20.0)
+    parser.add_argument("--processes", type=whole(1), default=2)
+    parser.add_argument("--threads", type=whole(1), default=8)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13", help="flushed first")
-    parser.add_argument("--drain-timeout", type=float, default=900.0, help="seconds")
+    parser.add_argument("--drain-timeout", type=POSITIVE, default=900.0, help="seconds")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     if args.short_window:

@@ -44,12 +44,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import redis
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from knobs import POSITIVE, whole
 from live_figures import (
     Write,
     bucket_pressure,
@@ -74,6 +74,7 @@ from live_procs import (
     wait_workers,
     warm_up,
 )
+from redis_stats import reachable_redis
 
 from harness.world import WEBHOOK_SECRET, Simulation, WorkerFleet, free_port, start_simulation
 from shared.okta import DEFAULT_LIMITS
@@ -221,7 +222,7 @@ def storm_start(args: argparse.Namespace) -> float | None:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Run the whole benchmark and return its figures."""
     started = time.monotonic()
-    client = redis.Redis.from_url(args.redis_url)
+    client = reachable_redis(args.redis_url)
     client.flushdb()
     workdir = Path(tempfile.mkdtemp(prefix="hopsync-live-bench-"))
     world = start_world(args, workdir)
@@ -389,11 +390,11 @@ def print_table(found: dict[str, Any]) -> None:
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    parser.add_argument("--people", type=int, default=2000)
-    parser.add_argument("--rate", type=float, default=500.0, help="events per second")
-    parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--processes", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--people", type=whole(1), default=2000)
+    parser.add_argument("--rate", type=POSITIVE, default=500.0, help="events per second")
+    parser.add_argument("--seconds", type=POSITIVE, default=20.0)
+    parser.add_argument("--processes", type=whole(1), default=2)
+    parser.add_argument("--threads", type=whole(1), default=8)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13", help="flushed first")
     parser.add_argument(
         "--coalesce", type=float, default=None, help="settings.live_coalesce_seconds (default 1)"
@@ -401,9 +402,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--okta-limit", type=int, default=0, help="every bucket's requests/window (0: Okta's)"
     )
-    parser.add_argument("--okta-window", type=float, default=60.0, help="fake Okta window (s)")
-    parser.add_argument("--drain-timeout", type=float, default=120.0, help="seconds")
-    parser.add_argument("--connections", type=int, default=200, help="generator's pool size")
+    parser.add_argument("--okta-window", type=POSITIVE, default=60.0, help="fake Okta window (s)")
+    parser.add_argument("--drain-timeout", type=POSITIVE, default=120.0, help="seconds")
+    parser.add_argument("--connections", type=whole(1), default=200, help="generator's pool size")
     parser.add_argument(
         "--generator-nice",
         type=int,

@@ -45,7 +45,6 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import redis
 import redis.asyncio as aioredis
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
@@ -61,6 +60,9 @@ except ModuleNotFoundError as missing:  # pragma: no cover - depends on the envi
     raise ModuleNotFoundError(
         f"bench/peer_bench.py needs the official Okta SDK ({missing}): pip install 'okta>=3.4,<4'"
     ) from missing
+
+from knobs import POSITIVE, SHARE, whole
+from redis_stats import reachable_redis
 
 from shared.infra.logging import configure_logging
 from shared.okta import DEFAULT_LIMITS, OktaClient, OktaClientSettings, Policy, RedisRateLimiter
@@ -305,7 +307,7 @@ def contend(name: str, args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Every contender in turn, then the figures of the run."""
-    redis.Redis.from_url(args.redis_url).flushdb()
+    reachable_redis(args.redis_url).flushdb()
     if args.timeout is None:
         args.timeout = 3 * args.people / args.limit * args.window + 30
     results = {name: contend(name, args) for name in args.contenders}
@@ -343,18 +345,20 @@ def table(figures: dict[str, Any]) -> str:
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    parser.add_argument("--people", type=int, default=1000, help="users, one update each")
-    parser.add_argument("--concurrency", type=int, default=10, help="updates in flight")
-    parser.add_argument("--window", type=float, default=5.0, help="fake Okta window (s)")
-    parser.add_argument("--limit", type=int, default=100, help="user updates per window")
+    parser.add_argument("--people", type=whole(1), default=1000, help="users, one update each")
+    parser.add_argument("--concurrency", type=whole(1), default=10, help="updates in flight")
+    parser.add_argument("--window", type=POSITIVE, default=5.0, help="fake Okta window (s)")
+    parser.add_argument("--limit", type=whole(1), default=100, help="user updates per window")
     parser.add_argument(
         "--latency", type=float, default=0.05, help="fake Okta's time to serve an update (s)"
     )
-    parser.add_argument("--share", type=float, default=1.0, help="hopsync's rate_limit_share")
+    parser.add_argument("--share", type=SHARE, default=1.0, help="hopsync's rate_limit_share")
     parser.add_argument(
         "--max-retries", type=int, default=5, help="SDK rateLimit.maxRetries and hopsync's"
     )
-    parser.add_argument("--timeout", type=float, help="per contender (s; default 3 x floor + 30)")
+    parser.add_argument(
+        "--timeout", type=POSITIVE, help="per contender (s; default 3 x floor + 30)"
+    )
     parser.add_argument(
         "--contenders", type=lambda s: s.split(","), default=list(CONTENDERS), help="sdk,hopsync"
     )

@@ -1,13 +1,32 @@
-"""Redis's own figures from INFO, or None on an embedded Redis (fakeredis has no INFO command).
+"""The benchmarks' Redis: reached before anything starts, and its own figures from INFO.
 
-A figure the server cannot report is printed as missing, never as zero.
+A figure the server cannot report (an embedded Redis: fakeredis has no INFO command) is printed
+as missing, never as zero.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import redis
+
+from shared.infra.redis_client import REDIS_DOWN
+
+
+def reachable_redis(url: str) -> redis.Redis:
+    """A client of the Redis at ``url``; exits with a clear message (status 1) if none answers."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except REDIS_DOWN as error:
+        bench = sys.argv[0].rsplit("/", 1)[-1] or "bench"
+        raise SystemExit(
+            f"{bench}: Redis at {url} cannot be reached\n  ({error}).\n"
+            "  Start one (redis-server --port 6379) or pass --redis-url; the benchmark\n"
+            "  flushes that database first, so give it one nothing else uses."
+        ) from None
+    return client
 
 
 def redis_info(client: redis.Redis, section: str) -> dict[str, Any] | None:

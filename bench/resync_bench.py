@@ -28,11 +28,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import redis
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from redis_stats import redis_memory
+from knobs import POSITIVE, SHARE, number, whole
+from redis_stats import reachable_redis, redis_memory
 
 from harness.world import WorkerFleet, start_simulation
 from shared.okta import DEFAULT_LIMITS
@@ -128,7 +127,7 @@ def compile_bytecode() -> None:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     compile_bytecode()
     url = args.redis_url
-    client = redis.Redis.from_url(url)
+    client = reachable_redis(url)
     client.flushdb()
     limits = dict(DEFAULT_LIMITS)
     if args.limit:
@@ -259,13 +258,13 @@ def _first_writes(log: list[Any], bucket: str, window_s: float) -> dict[float, f
 def parser() -> argparse.ArgumentParser:
     """The benchmark's knobs (shared with bench/scale_bench.py)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--people", type=int, default=10_000)
-    parser.add_argument("--drifted", type=float, default=0.0)
-    parser.add_argument("--processes", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--window", type=float, default=60.0, help="fake Okta window (s)")
-    parser.add_argument("--limit", type=int, default=0, help="writes per window (0: defaults)")
-    parser.add_argument("--share", type=float, default=1.0, help="okta.rate_limit_share")
+    parser.add_argument("--people", type=whole(1), default=10_000)
+    parser.add_argument("--drifted", type=number(0, 1), default=0.0, help="share of people drifted")
+    parser.add_argument("--processes", type=whole(1), default=2)
+    parser.add_argument("--threads", type=whole(1), default=8)
+    parser.add_argument("--window", type=POSITIVE, default=60.0, help="fake Okta window (s)")
+    parser.add_argument("--limit", type=whole(0), default=0, help="writes per window (0: defaults)")
+    parser.add_argument("--share", type=SHARE, default=1.0, help="okta.rate_limit_share")
     parser.add_argument(
         "--phase",
         type=float,

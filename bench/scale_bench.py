@@ -9,6 +9,7 @@ processes). Prints a table, then one JSON object with every figure as its last l
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from knobs import whole
 from resync_bench import parser as resync_parser
 from resync_bench import run as resync_run
 
@@ -83,7 +85,13 @@ def main() -> None:
     sizes = [1_000, 10_000, 50_000]
     if "--people" in argv:
         at = argv.index("--people")
-        sizes = [int(size) for size in argv[at + 1].split(",")]
+        listed = argv[at + 1] if at + 1 < len(argv) else ""
+        try:
+            sizes = [whole(1)(size) for size in listed.split(",")]
+        except argparse.ArgumentTypeError as error:
+            said = f"scale_bench.py: error: argument --people (sizes, as 1000,10000): {error}"
+            print(said, file=sys.stderr)
+            raise SystemExit(2) from None  # argparse's status for a wrong argument
         del argv[at : at + 2]
     figures = measure(sizes, argv)
     if not only_json:
