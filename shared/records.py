@@ -50,16 +50,25 @@ def nested(row: dict[str, Any]) -> dict[str, Any]:
     return row if _is_nested(row) else nest(row)
 
 
+# The types parsed JSON holds besides dict and list: checked by identity first, because an
+# isinstance() against the Mapping ABC costs several times more and runs for every field.
+_JSON_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+
+
 def _is_nested(record: dict[str, Any]) -> bool:
     # A plain loop, not all(): this runs over every field of every person in a resync.
-    for key, value in record.items():  # noqa: SIM110
-        if "." in key or not _is_nested_value(value):
+    for key, value in record.items():
+        if "." in key:
+            return False
+        if type(value) not in _JSON_SCALARS and not _is_nested_value(value):
             return False
     return True
 
 
 def _is_nested_value(value: Any) -> bool:
     kind = type(value)
+    if kind in _JSON_SCALARS:
+        return True
     if kind is dict:
         return _is_nested(value)
     if kind is list:
