@@ -42,24 +42,25 @@ class DueTimes:
         """A message on ``delay_queue`` falls due at ``eta_ms``: its consumer and the consumer
         of the queue it goes back to look again just after."""
         rounded = -(-int(eta_ms) // RESOLUTION_MS) * RESOLUTION_MS
+        now = self._clock()
         with self._lock:
             for queue in (delay_queue, q_name(delay_queue)):
                 known = self._known.setdefault(queue, set())
                 if rounded not in known:
                     known.add(rounded)
                     heapq.heappush(self._heaps.setdefault(queue, []), rounded)
+                # Also here, so that a process whose consumers never ask keeps no old times.
+                self._forget_past(queue, now)
 
     def timeout_ms(self, queue: str, idle_ms: int) -> int:
         """The longest a consumer of ``queue`` may back off now: ``idle_ms`` unless a due time
         is near or just passed."""
         now = self._clock()
         with self._lock:
-            heap = self._heaps.get(queue)
-            if not heap:
+            if not self._heaps.get(queue):
                 return idle_ms
-            known = self._known[queue]
-            while heap and heap[0] < now - DUE_FOR_MS:
-                known.discard(heapq.heappop(heap))
+            self._forget_past(queue, now)
+            heap = self._heaps[queue]
             if not heap:
                 return idle_ms
             until = heap[0] - now
@@ -67,6 +68,16 @@ class DueTimes:
             return min(idle_ms, LOOK_WHILE_DUE_MS)
         # Never below LOOK_WHILE_DUE_MS: Dramatiq sleeps half to all of it, and 0 would spin.
         return max(LOOK_WHILE_DUE_MS, min(idle_ms, until + LOOK_AFTER_DUE_MS))
+
+    def kept(self, queue: str) -> int:
+        """How many due times are kept for ``queue`` (past ones are forgotten as time passes)."""
+        with self._lock:
+            return len(self._heaps.get(queue, ()))
+
+    def _forget_past(self, queue: str, now: int) -> None:
+        heap, known = self._heaps[queue], self._known[queue]
+        while heap and heap[0] < now - DUE_FOR_MS:
+            known.discard(heapq.heappop(heap))
 
 
 __all__ = ["DUE_FOR_MS", "LOOK_AFTER_DUE_MS", "LOOK_WHILE_DUE_MS", "DueTimes"]

@@ -67,3 +67,21 @@ def test_the_earliest_of_many_due_times_sets_the_back_off() -> None:
         due.note(DELAY_QUEUE, clock.now + 500 + offset % 100)
     due.note(DELAY_QUEUE, clock.now + 50)
     assert due.timeout_ms(QUEUE, IDLE_MS) == 50 + LOOK_AFTER_DUE_MS
+
+
+def test_past_due_times_are_forgotten_even_in_a_process_whose_consumers_never_ask() -> None:
+    clock = Clock()
+    due = DueTimes(clock)
+    for _ in range(1_000):  # a retry a second for 1,000 s, each due 2 s later
+        due.note(DELAY_QUEUE, clock.now + 2_000)
+        clock.now += 1_000
+    assert due.kept(DELAY_QUEUE) <= 3
+    assert due.kept(QUEUE) <= 3
+
+
+def test_a_window_of_parked_messages_is_kept_as_a_few_due_times() -> None:
+    clock = Clock()
+    due = DueTimes(clock)
+    for offset in range(1_000):  # a thousand messages spread over 100 ms of jitter
+        due.note(DELAY_QUEUE, clock.now + 500 + offset % 100)
+    assert due.kept(QUEUE) <= 100 // 5 + 1
