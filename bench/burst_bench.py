@@ -42,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import live_bench
 from knobs import POSITIVE, whole
+from lifecycle import exit_on_sigterm
 
 from shared.okta import DEFAULT_LIMITS
 
@@ -183,6 +184,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the benchmark; a table, then the JSON line."""
+    exit_on_sigterm()
     found = run(parse_args(argv))
     for key, value in found.items():
         print(f"{key:>28}  {json.dumps(value) if isinstance(value, dict | list) else value}")

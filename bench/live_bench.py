@@ -50,6 +50,7 @@ from aiohttp.typedefs import Handler
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from knobs import POSITIVE, whole
+from lifecycle import exit_on_sigterm
 from live_figures import (
     Write,
     bucket_pressure,
@@ -436,6 +437,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the benchmark."""
+    exit_on_sigterm()
     args = parse_args(argv)
     found = run(args)
     if not args.json:

@@ -62,6 +62,7 @@ except ModuleNotFoundError as missing:  # pragma: no cover - depends on the envi
     ) from missing
 
 from knobs import POSITIVE, SHARE, whole
+from lifecycle import exit_on_sigterm
 from redis_stats import reachable_redis
 
 from shared.infra.logging import configure_logging
@@ -373,6 +374,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main() -> None:
     """Run the benchmark and print its figures."""
+    exit_on_sigterm()
     args = parse()
     configure_logging([TOKEN], level="WARNING")
     figures = run(args)

@@ -31,6 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from knobs import POSITIVE, SHARE, number, whole
+from lifecycle import exit_on_sigterm
 from redis_stats import reachable_redis, redis_memory
 
 from harness.world import WorkerFleet, start_simulation
@@ -169,9 +170,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             env={**os.environ, **sim.env},
             capture_output=True,
             text=True,
-            check=True,
         )
         wall = time.perf_counter() - started
+        if answer.returncode != 0:  # the run's own words, not a CalledProcessError
+            raise SystemExit(
+                f"resync_bench.py: `hopsync resync --wait` exited {answer.returncode}:\n"
+                + "\n".join(answer.stderr.strip().splitlines()[-10:])
+                + "\n"
+                + answer.stdout[:2000]
+            )
         producer_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         summary = json.loads(answer.stdout)
         memory_after = redis_memory(client)
@@ -281,6 +288,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main() -> None:
     """Run one resync and print the figures, then the JSON line."""
+    exit_on_sigterm()
     knobs = parser()
     args = knobs.parse_args()
     if args.phase is not None and not 0 <= args.phase < args.window:

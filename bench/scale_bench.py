@@ -18,6 +18,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from knobs import whole
+from lifecycle import exit_on_sigterm
 from resync_bench import parser as resync_parser
 from resync_bench import run as resync_run
 
@@ -79,6 +80,7 @@ def table(figures: dict[str, Any]) -> str:
 
 def main() -> None:
     """Parse --people as a comma list; other knobs go to each resync run."""
+    exit_on_sigterm()
     argv = sys.argv[1:]
     only_json = "--json" in argv
     argv = [arg for arg in argv if arg != "--json"]

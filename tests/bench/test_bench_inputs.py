@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -108,3 +111,54 @@ def test_the_live_storm_and_peer_benchmarks_refuse_a_wrong_knob_by_name(
     )
     assert answer.returncode == 2
     assert answer.stderr.strip().splitlines()[-1] == f"{script}: error: {said}"
+
+
+def children_of(pid: int) -> set[int]:
+    """The live child processes of ``pid`` (Linux /proc)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found.update(int(child) for child in task.read_text().split())
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+def test_a_benchmark_stopped_by_sigterm_stops_the_worker_fleet_it_started(redis_url: str) -> None:
+    bench = subprocess.Popen(
+        [
+            sys.executable,
+            str(BENCH / "resync_bench.py"),
+            "--people",
+            "50",
+            "--redis-url",
+            redis_url,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    fleet: set[int] = set()
+    while not fleet and time.monotonic() < deadline and bench.poll() is None:
+        time.sleep(0.1)
+        fleet = children_of(bench.pid)  # the worker fleet's supervisor, once set-up has begun
+    assert fleet, "the benchmark started no worker fleet"
+    try:
+        time.sleep(1)  # the fleet is booting: the benchmark waits for it before its run
+        bench.send_signal(signal.SIGTERM)
+        assert bench.wait(timeout=60) == 143
+        deadline = time.monotonic() + 30
+        while any(alive(pid) for pid in fleet) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(alive(pid) for pid in fleet), "the worker fleet outlived its benchmark"
+    finally:  # never leave a fleet consuming from the tests' Redis
+        bench.kill()
+        for pid in fleet:
+            if alive(pid):
+                os.killpg(pid, signal.SIGKILL)  # the fleet leads a session of its own
