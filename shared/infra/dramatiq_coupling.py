@@ -12,8 +12,8 @@ installed Dramatiq, and pyproject.toml bounds its version below the next minor r
 - the key of a worker's unacked messages, ``{namespace}:__acks__.{broker_id}.{queue}``;
 - ``Retries.after_process_message`` enqueueing a message's retry through ``broker.enqueue``;
 - ``RedisBroker.consumer_class``, the private ``_RedisConsumer`` it returns, and that consumer
-  reading its ``timeout`` attribute as the longest idle back-off before each look
-  (``_PromptConsumer`` makes it a property);
+  setting its ``timeout`` attribute after ``queue_name`` and reading it as the longest idle
+  back-off before each look (``_PromptConsumer`` makes it a property);
 - a delayed message carrying its due time in ``options["eta"]`` (epoch ms) on a ``.DQ`` queue.
 
 Everywhere else hopsync uses Dramatiq's public API (workers/fleet_main.py supervises worker
@@ -39,10 +39,9 @@ from dramatiq.message import Message
 from dramatiq.middleware import Retries
 from redis.exceptions import NoScriptError
 
-from shared import constants
 from shared.infra.due_times import DueTimes
 from shared.infra.redis_client import REDIS_DOWN, wait_for_redis
-from shared.infra.worker_launch import RUNS_IDLE_POLL_MS
+from shared.infra.worker_launch import idle_poll_ms
 
 RECONCILE_EVERY_S: Final = 5.0  # how often a consumer looks for messages a fetch stranded
 
@@ -86,8 +85,6 @@ class HopsyncBroker(RedisBroker):
             if queue_name.endswith(".DQ"):  # Dramatiq dropped the delayed messages it held
                 with self._held_lock:
                     self._held.pop(queue_name, None)
-        if queue_name == constants.RUNS_QUEUE:
-            timeout = min(timeout, RUNS_IDLE_POLL_MS)
         return super().consume(queue_name, prefetch, timeout)
 
     @property
@@ -204,8 +201,9 @@ class HopsyncBroker(RedisBroker):
 
 
 class _PromptConsumer(_RedisConsumer):
-    """Dramatiq's Redis consumer, whose idle back-off ends just after a delayed message of its
-    queue falls due (Dramatiq reads ``timeout`` before each idle sleep)."""
+    """Dramatiq's Redis consumer, whose idle back-off is hopsync's for its queue
+    (``idle_poll_ms``) and ends just after a delayed message of the queue falls due. Dramatiq
+    sets ``timeout`` once, to the worker's timeout, and reads it before each idle sleep."""
 
     broker: HopsyncBroker
     queue_name: str
@@ -215,8 +213,8 @@ class _PromptConsumer(_RedisConsumer):
         return self.broker.due_times.timeout_ms(self.queue_name, self._idle_timeout)
 
     @timeout.setter
-    def timeout(self, value: int) -> None:
-        self._idle_timeout = value
+    def timeout(self, worker_timeout_ms: int) -> None:
+        self._idle_timeout = idle_poll_ms(self.queue_name, worker_timeout_ms)
 
 
 class DurableRetries(Retries):

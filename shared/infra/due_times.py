@@ -57,10 +57,9 @@ class DueTimes:
         is near or just passed."""
         now = self._clock()
         with self._lock:
-            if not self._heaps.get(queue):
-                return idle_ms
-            self._forget_past(queue, now)
-            heap = self._heaps[queue]
+            if queue in self._heaps:
+                self._forget_past(queue, now)
+            heap = self._heaps.get(queue)
             if not heap:
                 return idle_ms
             until = heap[0] - now

@@ -10,17 +10,27 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
+from shared.constants import RUNS_QUEUE
+
 # An idle Dramatiq consumer backs off up to this long between fetches (Dramatiq's default is 1 s):
 # the first message of a run or a live event would wait for it. A few fetches a second per queue
 # cost Redis nothing.
 IDLE_POLL_MS = 200
-# Except the runs queue's consumer (HopsyncBroker.consume caps its timeout at this; Dramatiq sleeps
+# Except the runs queue's consumer (``idle_poll_ms`` caps its timeout at this; Dramatiq sleeps
 # half to all of it). The runs queue carries a run's aggregator, sent when its last outcome is
 # stored: everyone waiting on the run (`resync --wait`, the console, the notifications) waits for
 # that look, about 40 ms on average instead of 80. Each idle worker process pays about 7 fetches
 # a second more for it (50 ms: a 20 ms wait for 13 more, measured).
 RUNS_IDLE_POLL_MS = 100
 METRICS_DIR_PREFIX: Final = "hopsync-worker-metrics-"
+
+
+def idle_poll_ms(queue_name: str, worker_timeout_ms: int) -> int:
+    """The longest an idle consumer of the queue backs off between looks: the worker's timeout,
+    capped at RUNS_IDLE_POLL_MS for the runs queue."""
+    if queue_name == RUNS_QUEUE:
+        return min(worker_timeout_ms, RUNS_IDLE_POLL_MS)
+    return worker_timeout_ms
 
 
 def worker_env(base: Mapping[str, str]) -> dict[str, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,22 +11,18 @@ from pathlib import Path
 
 import pytest
 
+from harness.world import free_port
+from tests.processes import alive, children
+
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 SCRIPTS = ["resync_bench.py", "scale_bench.py", "burst_bench.py", "live_bench.py", "peer_bench.py"]
-
-
-def unused_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_a_benchmark_whose_redis_is_down_says_what_to_do_in_80_columns_and_starts_nothing(
     script: str,
 ) -> None:
-    url = f"redis://127.0.0.1:{unused_port()}/0"
+    url = f"redis://127.0.0.1:{free_port()}/0"
     answer = subprocess.run(
         [sys.executable, str(BENCH / script), "--redis-url", url],
         capture_output=True,
@@ -58,7 +53,7 @@ def test_a_benchmark_whose_redis_is_down_says_what_to_do_in_80_columns_and_start
 def test_the_resync_benchmark_refuses_a_wrong_knob_by_name_before_starting_anything(
     knob: list[str], said: str
 ) -> None:
-    url = f"redis://127.0.0.1:{unused_port()}/0"  # never reached: the knob is refused first
+    url = f"redis://127.0.0.1:{free_port()}/0"  # never reached: the knob is refused first
     answer = subprocess.run(
         [sys.executable, str(BENCH / "resync_bench.py"), *knob, "--redis-url", url],
         capture_output=True,
@@ -113,22 +108,6 @@ def test_the_live_storm_and_peer_benchmarks_refuse_a_wrong_knob_by_name(
     assert answer.stderr.strip().splitlines()[-1] == f"{script}: error: {said}"
 
 
-def children_of(pid: int) -> set[int]:
-    """The live child processes of ``pid`` (Linux /proc)."""
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        found.update(int(child) for child in task.read_text().split())
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state != "Z"
-
-
 @pytest.mark.slow
 def test_a_benchmark_stopped_by_sigterm_stops_the_worker_fleet_it_started(redis_url: str) -> None:
     bench = subprocess.Popen(
@@ -147,7 +126,7 @@ def test_a_benchmark_stopped_by_sigterm_stops_the_worker_fleet_it_started(redis_
     fleet: set[int] = set()
     while not fleet and time.monotonic() < deadline and bench.poll() is None:
         time.sleep(0.1)
-        fleet = children_of(bench.pid)  # the worker fleet's supervisor, once set-up has begun
+        fleet = set(children(bench.pid))  # the worker fleet's supervisor, once set-up has begun
     assert fleet, "the benchmark started no worker fleet"
     try:
         time.sleep(1)  # the fleet is booting: the benchmark waits for it before its run

@@ -32,6 +32,7 @@ from sim.okta.buckets import BUCKET_LIMITS
 from tests.contract.validator import ContractRecorder
 from tests.e2e.conftest import NO_LIMITS, assert_in_sync, desired_state, okta_state
 from tests.faults.redis_server import RedisServer, redis_server_binary
+from tests.processes import children
 
 FAST_LIMITS = {bucket: limit * 10 for bucket, limit in BUCKET_LIMITS.items()}
 
@@ -119,23 +120,6 @@ class Arena:
             for fleet in self.fleets
             if fleet.log_path is not None and fleet.log_path.exists()
         )
-
-
-def children(pid: int) -> list[int]:
-    """The live child processes of ``pid``, read from /proc."""
-    found: list[int] = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        # the command name may hold spaces: fields after its closing parenthesis are fixed
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(entry))
-    return sorted(found)
 
 
 def kill(pid: int) -> None:

@@ -138,6 +138,8 @@ def test_the_redis_broker_still_makes_its_consumer_from_consumer_class_and_backs
 ) -> None:
     assert "self.consumer_class(" in inspect.getsource(redis_broker.RedisBroker.consume)
     assert "max_backoff=self.timeout" in inspect.getsource(redis_broker._RedisConsumer.__next__)
+    made = inspect.getsource(redis_broker._RedisConsumer.__init__)
+    assert made.index("self.queue_name = ") < made.index("self.timeout = ")  # the setter reads it
     consumer = broker.consume(QUEUE, prefetch=1, timeout=700)
     assert isinstance(consumer, redis_broker._RedisConsumer)
     assert consumer.timeout == 700  # nothing due: the worker's own idle timeout
